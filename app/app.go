@@ -1,0 +1,363 @@
+// Package app is Meridian's desktop GUI (Fyne): the main window with the map
+// of territories, the territory table, and the File and Help menus. It wires
+// the domain (planner), its adapters (planner/sqlite, planner/xlsx,
+// planner/sample) and the map widget (app/mapview), which knows geometry but
+// not the domain. Long work runs in goroutines with a progress dialog; the UI
+// is touched only on the UI thread or inside fyne.Do.
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/meridianplan/meridian/app/mapview"
+	"github.com/meridianplan/meridian/assets"
+	"github.com/meridianplan/meridian/planner/sample"
+	"github.com/meridianplan/meridian/planner/sqlite"
+	"github.com/meridianplan/meridian/planner/xlsx"
+)
+
+// ID is the application ID, the same as in FyneApp.toml; pass it to
+// fyne's app.NewWithID so that preferences and storage work under `go run`.
+const ID = "io.github.meridianplan.meridian"
+
+// PlanExtension is the file extension of plan files.
+const PlanExtension = ".meridian"
+
+// Meridian is the application's main window and the plan open in it.
+type Meridian struct {
+	app fyne.App
+	win fyne.Window
+
+	session *session // nil until a plan is open
+
+	mapView *mapview.Map
+	table   *territoryTable
+	summary *widget.Label
+	status  *widget.Label
+	busy    int // running tasks
+
+	// UntitledDir is where plans that the user has not saved anywhere yet
+	// live (every edit is written at once, so they are never lost).
+	UntitledDir string
+	// Now gives the time for untitled plan names; tests replace it.
+	Now func() time.Time
+}
+
+// New creates the main window of a (Fyne) application a. Call Start, then
+// a.Run or w.ShowAndRun.
+func New(a fyne.App) *Meridian {
+	m := &Meridian{app: a, Now: time.Now}
+	m.UntitledDir = filepath.Join(a.Storage().RootURI().Path(), "Untitled plans")
+	m.win = a.NewWindow("Meridian")
+	m.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	m.win.SetMainMenu(m.mainMenu())
+	m.win.Resize(fyne.NewSize(1440, 900))
+	m.win.SetMaster()
+	m.win.SetCloseIntercept(func() { m.quit() })
+
+	m.mapView = mapview.New()
+	m.table = newTerritoryTable()
+	m.summary = widget.NewLabel("")
+	m.summary.Wrapping = fyne.TextWrapWord
+	m.status = widget.NewLabel("")
+	m.status.Truncation = fyne.TextTruncateEllipsis
+
+	side := container.NewBorder(nil, m.summary, nil, nil, m.table)
+	split := container.NewHSplit(m.mapView, side)
+	split.Offset = 0.56
+	m.win.SetContent(container.NewBorder(nil, m.status, nil, nil, split))
+	return m
+}
+
+// Window returns the main window.
+func (m *Meridian) Window() fyne.Window { return m.win }
+
+// Start opens the plan file at path in the background, or, when path is "",
+// builds a new plan from the embedded sample.
+func (m *Meridian) Start(path string) {
+	if path == "" {
+		m.newFromSample()
+		return
+	}
+	m.open(path)
+}
+
+func (m *Meridian) mainMenu() *fyne.MainMenu {
+	mod := fyne.KeyModifierShortcutDefault
+	newItem := fyne.NewMenuItem("New from sample", m.newFromSample)
+	newItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}
+	openItem := fyne.NewMenuItem("Open…", m.showOpen)
+	openItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: mod}
+	saveAs := fyne.NewMenuItem("Save As…", m.showSaveAs)
+	saveAs.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod | fyne.KeyModifierShift}
+	export := fyne.NewMenuItem("Export to Excel…", m.showExport)
+	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: mod}
+	quit := fyne.NewMenuItem("Quit", m.quit)
+	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}
+	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit)
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Meridian", m.showAbout))
+	return fyne.NewMainMenu(file, help)
+}
+
+// setStatus writes a line in the status bar. Call on the UI thread.
+func (m *Meridian) setStatus(s string) { m.status.SetText(s) }
+
+// newFromSample builds the sample plan into a new file in UntitledDir and
+// opens it.
+func (m *Meridian) newFromSample() {
+	var s *session
+	m.runTask("Building the US Hospitals sample plan…", func(ctx context.Context, progress func(float64)) error {
+		var err error
+		s, err = m.buildSample(ctx, progress)
+		return err
+	}, func() { m.show(s) })
+}
+
+// buildSample builds the sample into a new untitled plan file and returns it
+// open. It runs off the UI thread.
+func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*session, error) {
+	p, err := sample.Build(ctx, func(f float64) { progress(0.6 * f) })
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(m.UntitledDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", m.UntitledDir, err)
+	}
+	path := uniquePath(filepath.Join(m.UntitledDir, p.Name+" "+m.Now().Format("2006-01-02 1504")), PlanExtension)
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Replace(ctx, p); err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, err
+	}
+	progress(0.8)
+	s, err := newSession(ctx, db, p)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.untitled = true
+	progress(1)
+	return s, nil
+}
+
+// uniquePath returns base+ext, or base+" (2)"+ext and so on, whichever does
+// not exist yet.
+func uniquePath(base, ext string) string {
+	p := base + ext
+	for n := 2; ; n++ {
+		if _, err := os.Stat(p); os.IsNotExist(err) {
+			return p
+		}
+		p = fmt.Sprintf("%s (%d)%s", base, n, ext)
+	}
+}
+
+// open opens the plan file at path in the background; on failure the plan
+// already open stays open.
+func (m *Meridian) open(path string) {
+	var s *session
+	m.runTask("Opening "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
+		var err error
+		s, err = openSession(ctx, path, progress)
+		return err
+	}, func() {
+		s.untitled = strings.HasPrefix(s.db.Path, m.UntitledDir+string(filepath.Separator))
+		m.show(s)
+	})
+}
+
+// show makes s the open plan: window title, map, table and summary. It
+// closes the plan that was open. Call on the UI thread.
+func (m *Meridian) show(s *session) {
+	if old := m.session; old != nil && old != s {
+		old.db.Close()
+	}
+	m.session = s
+	m.win.SetTitle("Meridian — " + s.plan.Name)
+	m.mapView.Tooltip = s.tooltip
+	m.mapView.SetAreas(s.areas, s.fills())
+	m.mapView.SetLines(s.borders, stateBorderColor, 1.2)
+	m.mapView.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.6)
+	m.mapView.FitAll()
+	m.table.set(s.metrics, s.plan.PotentialName)
+	m.summary.SetText(summaryText(s.plan, s.metrics))
+	where := s.db.Path
+	if s.untitled {
+		where += " (untitled; use File > Save As… to keep it elsewhere)"
+	}
+	m.setStatus("Plan file: " + where + " — every change is saved as you make it.")
+}
+
+func (m *Meridian) showOpen() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			m.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		m.open(path)
+	}, m.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{PlanExtension}))
+	m.setDialogLocation(d)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// setDialogLocation starts a file dialog in the open plan's folder.
+func (m *Meridian) setDialogLocation(d *dialog.FileDialog) {
+	if m.session == nil {
+		return
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.session.db.Path))); err == nil {
+		d.SetLocation(l)
+	}
+}
+
+func (m *Meridian) showSaveAs() {
+	if m.session == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			m.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close() // the dialog created an empty file; SaveAs renames over it
+		if !strings.HasSuffix(strings.ToLower(path), PlanExtension) {
+			os.Remove(path)
+			path += PlanExtension
+		}
+		m.saveAs(path)
+	}, m.win)
+	d.SetFileName(m.session.plan.Name + PlanExtension)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{PlanExtension}))
+	m.setDialogLocation(d)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// saveAs writes a consistent copy of the open plan to path atomically and
+// continues work in the copy. An untitled plan's old file is removed.
+func (m *Meridian) saveAs(path string) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	if abs, err := filepath.Abs(path); err == nil && abs == s.db.Path {
+		m.setStatus("The plan is already saved in " + path + ".")
+		return
+	}
+	var db *sqlite.DB
+	m.runTask("Saving "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
+		if err := s.db.SaveAs(ctx, path); err != nil {
+			if fi, statErr := os.Stat(path); statErr == nil && fi.Size() == 0 {
+				os.Remove(path) // the empty file the save dialog created
+			}
+			return err
+		}
+		progress(0.5)
+		var err error
+		db, err = sqlite.Open(path)
+		return err
+	}, func() {
+		s.db.Close()
+		if s.untitled {
+			os.Remove(s.db.Path) // saved elsewhere now
+		}
+		moved := *s
+		moved.db, moved.untitled = db, false
+		m.show(&moved)
+	})
+}
+
+func (m *Meridian) showExport() {
+	if m.session == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			m.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
+			os.Remove(path)
+			path += ".xlsx"
+		}
+		m.export(path)
+	}, m.win)
+	d.SetFileName(m.session.plan.Name + ".xlsx")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	m.setDialogLocation(d)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// export writes the open plan's active scenario as an Excel workbook.
+func (m *Meridian) export(path string) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	m.runTask("Exporting "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
+		err := xlsx.WriteFile(path, s.plan, s.scenario.ID)
+		if err != nil {
+			if fi, statErr := os.Stat(path); statErr == nil && fi.Size() == 0 {
+				os.Remove(path)
+			}
+		}
+		return err
+	}, func() {
+		m.setStatus(fmt.Sprintf("Exported %s: %d territories, %d accounts.", path, len(s.scenario.Territories), len(s.plan.Accounts)))
+	})
+}
+
+func (m *Meridian) showAbout() {
+	text := "Meridian — sales territory and quota planning, offline.\n\nData sources and licences:\n" + assets.Attribution
+	if m.session != nil && m.session.plan.Attribution != "" && m.session.plan.Attribution != assets.Attribution {
+		text += "\n\nThis plan's data:\n" + m.session.plan.Attribution
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("About Meridian", "Close", container.NewVScroll(l), m.win)
+	d.Resize(fyne.NewSize(640, 380))
+	d.Show()
+}
+
+// quit closes the plan file (checkpointing it into one file) and exits.
+func (m *Meridian) quit() {
+	if m.session != nil {
+		m.session.db.Close()
+		m.session = nil
+	}
+	m.app.Quit()
+}

@@ -1,0 +1,85 @@
+package mapview
+
+import (
+	"encoding/binary"
+	"image"
+)
+
+// Pixels are handled as little-endian uint32 (R in the low byte, as in
+// image.RGBA.Pix), premultiplied, two channels at a time (SWAR).
+
+// scale4 multiplies each channel of p by m/255 (m in 0..255), rounded.
+func scale4(p, m uint32) uint32 {
+	rb := (p&0x00ff00ff)*m + 0x00800080
+	rb = ((rb + ((rb >> 8) & 0x00ff00ff)) >> 8) & 0x00ff00ff
+	ag := ((p>>8)&0x00ff00ff)*m + 0x00800080
+	ag = (ag + ((ag >> 8) & 0x00ff00ff)) & 0xff00ff00
+	return rb | ag
+}
+
+// lerp4 returns d*(255-m)/255 + c*m/255 per channel: source-over of an
+// opaque colour c with coverage m, in one pass.
+func lerp4(d, c, m uint32) uint32 {
+	im := 255 - m
+	rb := (c&0x00ff00ff)*m + (d&0x00ff00ff)*im + 0x00800080
+	rb = ((rb + ((rb >> 8) & 0x00ff00ff)) >> 8) & 0x00ff00ff
+	ag := ((c>>8)&0x00ff00ff)*m + ((d>>8)&0x00ff00ff)*im + 0x00800080
+	ag = (ag + ((ag >> 8) & 0x00ff00ff)) & 0xff00ff00
+	return rb | ag
+}
+
+// blendLUT holds, for one premultiplied colour, the colour scaled by every
+// coverage 0..255 and the matching destination factor, so that blending a
+// pixel is one scale4 and an add.
+type blendLUT struct {
+	src [256]uint32
+	inv [256]uint32
+}
+
+func newBlendLUT(c prgba) *blendLUT {
+	l := new(blendLUT)
+	p := c.packed()
+	for a := range uint32(256) {
+		l.src[a] = scale4(p, a)
+		l.inv[a] = 255 - l.src[a]>>24
+	}
+	return l
+}
+
+func (l *blendLUT) blend(d []uint8, a uint32) {
+	binary.LittleEndian.PutUint32(d, l.src[a]+scale4(binary.LittleEndian.Uint32(d), l.inv[a]))
+}
+
+// over composites premultiplied s over d.
+func over(d, s uint32) uint32 {
+	return s + scale4(d, 255-s>>24)
+}
+
+// blend4 blends premultiplied c with coverage m (0..255) over the pixel d.
+func blend4(d []uint8, c prgba, m uint32) {
+	binary.LittleEndian.PutUint32(d, over(binary.LittleEndian.Uint32(d), scale4(c.packed(), m)))
+}
+
+func blendPixel(dst *image.RGBA, x, y int, c prgba) {
+	off := dst.PixOffset(x, y)
+	blend4(dst.Pix[off:off+4:off+4], c, 255)
+}
+
+// fillRect sets every pixel of r (inside dst) to c.
+func fillRect(dst *image.RGBA, r image.Rectangle, c prgba) {
+	r = r.Intersect(dst.Rect)
+	if r.Empty() {
+		return
+	}
+	w := r.Dx()
+	first := dst.Pix[dst.PixOffset(r.Min.X, r.Min.Y):]
+	p := c.packed()
+	for x := 0; x < w; x++ {
+		binary.LittleEndian.PutUint32(first[4*x:], p)
+	}
+	row := first[:4*w]
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		off := dst.PixOffset(r.Min.X, y)
+		copy(dst.Pix[off:off+4*w], row)
+	}
+}

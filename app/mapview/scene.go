@@ -1,0 +1,429 @@
+package mapview
+
+import (
+	"image/color"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// Default colours. All colours given to the package are non-premultiplied
+// (color.NRGBA); they are premultiplied once when stored.
+var (
+	// DefaultBackground is the light grey-blue "water" colour drawn where
+	// there is no area.
+	DefaultBackground = color.NRGBA{R: 0xdc, G: 0xe4, B: 0xec, A: 0xff}
+	// DefaultFill is the neutral grey used for an area or point whose colour
+	// is missing (colour slice shorter than the geometry slice).
+	DefaultFill = color.NRGBA{R: 0xbd, G: 0xbd, B: 0xbd, A: 0xff}
+	// DefaultAreaStroke is the colour of the thin border drawn around every
+	// area: semi-transparent white.
+	DefaultAreaStroke = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xb4}
+	// DefaultPointOutline is the colour of the thin outline around points.
+	DefaultPointOutline = color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0xd0}
+)
+
+const (
+	// DefaultAreaStrokeWidth is the width of area borders in device pixels.
+	DefaultAreaStrokeWidth = 0.5
+	// DefaultPointOutlineWidth is the width of the point outline in
+	// device-independent pixels.
+	DefaultPointOutlineWidth = 0.8
+)
+
+// prgba is a premultiplied colour with 8-bit channels.
+type prgba struct{ r, g, b, a uint32 }
+
+func premul(c color.NRGBA) prgba {
+	a := uint32(c.A)
+	return prgba{
+		r: (uint32(c.R)*a + 127) / 255,
+		g: (uint32(c.G)*a + 127) / 255,
+		b: (uint32(c.B)*a + 127) / 255,
+		a: a,
+	}
+}
+
+// packed returns the colour as the 4 bytes of an image.RGBA pixel read as a
+// little-endian uint32.
+func (c prgba) packed() uint32 { return c.r | c.g<<8 | c.b<<16 | c.a<<24 }
+
+// scale multiplies the colour by f in [0,1].
+func (c prgba) scale(f float64) prgba {
+	if f >= 1 {
+		return c
+	}
+	if f <= 0 {
+		return prgba{}
+	}
+	return prgba{
+		r: uint32(float64(c.r)*f + 0.5),
+		g: uint32(float64(c.g)*f + 0.5),
+		b: uint32(float64(c.b)*f + 0.5),
+		a: uint32(float64(c.a)*f + 0.5),
+	}
+}
+
+// scene is an immutable snapshot of everything Render needs. Setters build a
+// new scene (sharing the slices that did not change) and swap the pointer, so
+// a render running in the background keeps a consistent view of the layers
+// without holding a lock.
+type scene struct {
+	// Areas. geoms is the caller's geometry, used for hit-testing; the
+	// renderer uses the flattened, orientation-normalised copy in pts.
+	geoms     []orb.MultiPolygon
+	geomID    uint64      // identifies the area geometry (for the mask cache)
+	pts       []orb.Point // all ring vertices of all areas, closing point dropped
+	ringStart []int32     // ring j is pts[ringStart[j]:ringStart[j+1]]
+	areaRing  []int32     // area i has rings areaRing[i]..areaRing[i+1]-1
+	dup       []bool      // per vertex: the segment starting there is a repeat
+	bounds    []orb.Bound // per area; empty areas get an inverted bound
+	all       orb.Bound   // union of the area bounds
+	hasAll    bool
+	fills     []prgba
+	index     *gridIndex
+	order     []int32 // areas by decreasing max y: the drawing order
+
+	// Overlay lines.
+	linePts   []orb.Point
+	lineStart []int32 // line j is linePts[lineStart[j]:lineStart[j+1]]
+	lineBound []orb.Bound
+	lineDup   []bool // per vertex: the segment starting there is a repeat
+	lineColor prgba
+	lineWidth float32 // device-independent pixels
+
+	// Points.
+	points       []orb.Point
+	pointFills   []prgba
+	pointRadius  float32 // device-independent pixels
+	pointOutline prgba
+	pointOutW    float32 // device-independent pixels
+
+	// Style.
+	background  prgba
+	areaStroke  prgba
+	areaStrokeW float32 // device pixels
+}
+
+func newScene() *scene {
+	return &scene{
+		background:   premul(DefaultBackground),
+		areaStroke:   premul(DefaultAreaStroke),
+		areaStrokeW:  DefaultAreaStrokeWidth,
+		pointOutline: premul(DefaultPointOutline),
+		pointOutW:    DefaultPointOutlineWidth,
+		lineWidth:    1,
+		pointRadius:  3,
+	}
+}
+
+func (s *scene) clone() *scene {
+	c := *s
+	return &c
+}
+
+// premulAll converts colours for n items; missing colours become DefaultFill.
+func premulAll(cs []color.NRGBA, n int) []prgba {
+	out := make([]prgba, n)
+	def := premul(DefaultFill)
+	for i := range out {
+		if i < len(cs) {
+			out[i] = premul(cs[i])
+		} else {
+			out[i] = def
+		}
+	}
+	return out
+}
+
+func finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsInf(p[0], 0) && !math.IsNaN(p[1]) && !math.IsInf(p[1], 0)
+}
+
+// ringArea2 returns twice the signed area of a ring (positive when
+// counter-clockwise in a y-up plane).
+func ringArea2(r []orb.Point) float64 {
+	var a float64
+	n := len(r)
+	for i := 0; i < n; i++ {
+		p, q := r[i], r[(i+1)%n]
+		a += p[0]*q[1] - q[0]*p[1]
+	}
+	return a
+}
+
+// setAreas flattens the geometry. Rings are normalised so that the first ring
+// of every polygon (the exterior) is counter-clockwise and the others (holes)
+// are clockwise. The x/image/vector rasterizer accumulates signed coverage and
+// takes its absolute value, so a hole only cuts out when its winding is
+// opposite to the exterior's; normalising here means we do not depend on the
+// input following the GeoJSON right-hand rule.
+func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
+	s.geoms = geoms
+	s.geomID = geomIDs.Add(1)
+	nv, nr := 0, 0
+	for _, mp := range geoms {
+		for _, poly := range mp {
+			for _, ring := range poly {
+				nv += len(ring)
+				nr++
+			}
+		}
+	}
+	s.pts = make([]orb.Point, 0, nv)
+	s.ringStart = make([]int32, 0, nr+1)
+	s.areaRing = make([]int32, 0, len(geoms)+1)
+	s.bounds = make([]orb.Bound, len(geoms))
+	s.hasAll = false
+	for i, mp := range geoms {
+		s.areaRing = append(s.areaRing, int32(len(s.ringStart)))
+		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+		for _, poly := range mp {
+			for k, ring := range poly {
+				start := len(s.pts)
+				for _, p := range ring {
+					if !finite(p) {
+						continue
+					}
+					s.pts = append(s.pts, p)
+				}
+				r := s.pts[start:]
+				// Drop the closing duplicate; the rasterizer closes paths.
+				if len(r) > 1 && r[0] == r[len(r)-1] {
+					s.pts = s.pts[:len(s.pts)-1]
+					r = r[:len(r)-1]
+				}
+				if len(r) < 3 {
+					s.pts = s.pts[:start]
+					continue
+				}
+				a := ringArea2(r)
+				if (k == 0 && a < 0) || (k > 0 && a > 0) {
+					for x, y := 0, len(r)-1; x < y; x, y = x+1, y-1 {
+						r[x], r[y] = r[y], r[x]
+					}
+				}
+				for _, p := range r {
+					b = b.Extend(p)
+				}
+				s.ringStart = append(s.ringStart, int32(start))
+			}
+		}
+		s.bounds[i] = b
+		if b.Min[0] <= b.Max[0] {
+			if !s.hasAll {
+				s.all, s.hasAll = b, true
+			} else {
+				s.all = s.all.Union(b)
+			}
+		}
+	}
+	s.ringStart = append(s.ringStart, int32(len(s.pts)))
+	s.areaRing = append(s.areaRing, int32(len(s.ringStart)-1))
+	s.dup = markRepeats(s.pts, s.ringStart, true)
+	s.fills = premulAll(fills, len(geoms))
+	s.index = newGridIndex(s.bounds, s.all, s.hasAll)
+	// Drawing order: by decreasing top (max y), i.e. top of the screen first;
+	// empty areas (inverted bounds, max y = -Inf) go last.
+	s.order = make([]int32, len(geoms))
+	for i := range s.order {
+		s.order[i] = int32(i)
+	}
+	sort.SliceStable(s.order, func(a, b int) bool {
+		return s.bounds[s.order[a]].Max[1] > s.bounds[s.order[b]].Max[1]
+	})
+}
+
+// markRepeats returns, per vertex of the paths pts[starts[j]:starts[j+1]],
+// whether the segment starting there already occurred (in either direction)
+// earlier. Areas use it to stroke a border shared by two areas once (half the
+// work, and the same strength as an outer border); lines to skip segments
+// given twice (state outlines share their borders), which draws the same
+// pixels since strokes are drawn as the union of their segments.
+func markRepeats(pts []orb.Point, starts []int32, closed bool) []bool {
+	type seg struct{ a, b orb.Point }
+	seen := make(map[seg]struct{}, len(pts))
+	dup := make([]bool, len(pts))
+	for j := 0; j+1 < len(starts); j++ {
+		r0, r1 := int(starts[j]), int(starts[j+1])
+		n := r1 - r0
+		last := n - 1
+		if closed {
+			last = n
+		}
+		for k := 0; k < last; k++ {
+			a, b := pts[r0+k], pts[r0+(k+1)%n]
+			if b[0] < a[0] || (b[0] == a[0] && b[1] < a[1]) {
+				a, b = b, a
+			}
+			key := seg{a, b}
+			if _, ok := seen[key]; ok {
+				dup[r0+k] = true
+			} else {
+				seen[key] = struct{}{}
+			}
+		}
+	}
+	return dup
+}
+
+func (s *scene) setLines(lines orb.MultiLineString, c color.NRGBA, width float32) {
+	nv := 0
+	for _, l := range lines {
+		nv += len(l)
+	}
+	s.linePts = make([]orb.Point, 0, nv)
+	s.lineStart = make([]int32, 0, len(lines)+1)
+	s.lineBound = make([]orb.Bound, 0, len(lines))
+	for _, l := range lines {
+		start := len(s.linePts)
+		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+		for _, p := range l {
+			if finite(p) {
+				s.linePts = append(s.linePts, p)
+				b = b.Extend(p)
+			}
+		}
+		if len(s.linePts)-start < 2 {
+			s.linePts = s.linePts[:start]
+			continue
+		}
+		s.lineStart = append(s.lineStart, int32(start))
+		s.lineBound = append(s.lineBound, b)
+	}
+	s.lineStart = append(s.lineStart, int32(len(s.linePts)))
+	s.lineDup = markRepeats(s.linePts, s.lineStart, false)
+	s.lineColor = premul(c)
+	if !(width > 0) || math.IsInf(float64(width), 0) {
+		width = 0
+	}
+	s.lineWidth = width
+}
+
+// setPoints keeps the finite points, sorted by decreasing y (north to south,
+// top to bottom on screen) so that each strip of the image finds its points
+// by binary search and draws them with good memory locality.
+func (s *scene) setPoints(pts []orb.Point, fills []color.NRGBA, radius float32) {
+	all := premulAll(fills, len(pts))
+	idx := make([]int, 0, len(pts))
+	for i, p := range pts {
+		if finite(p) {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return pts[idx[a]][1] > pts[idx[b]][1] })
+	s.points = make([]orb.Point, len(idx))
+	s.pointFills = make([]prgba, len(idx))
+	for k, i := range idx {
+		s.points[k] = pts[i]
+		s.pointFills[k] = all[i]
+	}
+	if !(radius > 0) || math.IsInf(float64(radius), 0) {
+		radius = 0
+	}
+	s.pointRadius = radius
+}
+
+// contentBound is the bound FitAll uses: the areas, or when there are none the
+// lines and points.
+func (s *scene) contentBound() (orb.Bound, bool) {
+	if s.hasAll {
+		return s.all, true
+	}
+	var b orb.Bound
+	ok := false
+	add := func(x orb.Bound) {
+		if !(x.Min[0] <= x.Max[0]) {
+			return
+		}
+		if !ok {
+			b, ok = x, true
+		} else {
+			b = b.Union(x)
+		}
+	}
+	for _, lb := range s.lineBound {
+		add(lb)
+	}
+	for _, p := range s.points {
+		if finite(p) {
+			add(orb.Bound{Min: p, Max: p})
+		}
+	}
+	return b, ok
+}
+
+// gridIndex is a uniform grid over the union bound of the areas; every cell
+// lists the areas whose bound touches it (CSR layout: two flat slices).
+type gridIndex struct {
+	b      orb.Bound
+	nx, ny int
+	cw, ch float64
+	start  []int32 // cell c lists items[start[c]:start[c+1]]
+	items  []int32
+}
+
+func newGridIndex(bounds []orb.Bound, all orb.Bound, ok bool) *gridIndex {
+	if !ok || len(bounds) == 0 {
+		return nil
+	}
+	// About one area per cell, at most 256x256 cells.
+	n := int(math.Ceil(math.Sqrt(float64(len(bounds)))))
+	n = max(1, min(n, 256))
+	g := &gridIndex{b: all, nx: n, ny: n}
+	g.cw = (all.Max[0] - all.Min[0]) / float64(n)
+	g.ch = (all.Max[1] - all.Min[1]) / float64(n)
+	if g.cw <= 0 {
+		g.cw = 1
+	}
+	if g.ch <= 0 {
+		g.ch = 1
+	}
+	counts := make([]int32, n*n+1)
+	each := func(b orb.Bound, f func(c int)) {
+		if !(b.Min[0] <= b.Max[0]) {
+			return
+		}
+		x0, y0 := g.cell(b.Min)
+		x1, y1 := g.cell(b.Max)
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				f(y*n + x)
+			}
+		}
+	}
+	for _, b := range bounds {
+		each(b, func(c int) { counts[c+1]++ })
+	}
+	for c := 1; c <= n*n; c++ {
+		counts[c] += counts[c-1]
+	}
+	g.start = counts
+	g.items = make([]int32, counts[n*n])
+	fill := make([]int32, n*n)
+	copy(fill, counts[:n*n])
+	for i, b := range bounds {
+		each(b, func(c int) {
+			g.items[fill[c]] = int32(i)
+			fill[c]++
+		})
+	}
+	return g
+}
+
+func (g *gridIndex) cell(p orb.Point) (int, int) {
+	x := int((p[0] - g.b.Min[0]) / g.cw)
+	y := int((p[1] - g.b.Min[1]) / g.ch)
+	return max(0, min(x, g.nx-1)), max(0, min(y, g.ny-1))
+}
+
+// candidates returns the areas whose bound may contain p, in index order.
+func (g *gridIndex) candidates(p orb.Point) []int32 {
+	if g == nil || !g.b.Contains(p) {
+		return nil
+	}
+	x, y := g.cell(p)
+	c := y*g.nx + x
+	return g.items[g.start[c]:g.start[c+1]]
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strconv"
+
+	"github.com/meridianplan/meridian/geo"
+	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/sqlite"
+	"github.com/paulmach/orb"
+)
+
+// session is an open plan: its file, the plan in memory, and what the map
+// draws, projected once when the plan is loaded.
+type session struct {
+	db       *sqlite.DB
+	plan     *planner.Plan
+	scenario *planner.Scenario
+	metrics  planner.Metrics
+
+	areas        []orb.MultiPolygon // unit geometries in the map plane (geo.AlbersUSA)
+	borders      orb.MultiLineString
+	points       []orb.Point // account locations in the map plane
+	unitAccounts []int       // accounts per unit, by unit index
+	territoryOf  []int       // index in scenario.Territories per unit, -1 for white space
+	untitled     bool        // the file lives in the untitled plans folder
+}
+
+// whiteSpaceColor fills units that belong to no territory.
+var whiteSpaceColor = color.NRGBA{0xBA, 0xB0, 0xAC, 0xff}
+
+// accountColor is the colour of account dots.
+var accountColor = color.NRGBA{0x20, 0x20, 0x28, 0xe6}
+
+// stateBorderColor draws the borders between parent units (states).
+var stateBorderColor = color.NRGBA{0x30, 0x30, 0x38, 0xff}
+
+// repeatColor returns n copies of c.
+func repeatColor(c color.NRGBA, n int) []color.NRGBA {
+	out := make([]color.NRGBA, n)
+	for i := range out {
+		out[i] = c
+	}
+	return out
+}
+
+// openSession opens the plan file at path, loads it and prepares the map
+// data. It runs off the UI thread; progress receives the fraction done.
+func openSession(ctx context.Context, path string, progress func(float64)) (*session, error) {
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	progress(0.1)
+	p, err := db.Load(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	progress(0.6)
+	s, err := newSession(ctx, db, p)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	progress(1)
+	return s, nil
+}
+
+// newSession prepares an open plan for display.
+func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, error) {
+	s := &session{db: db, plan: p, scenario: p.Active()}
+	if s.scenario == nil {
+		return nil, planner.Errorf(planner.EINVALID, "%s has no scenario", db.Path)
+	}
+	proj := geo.AlbersUSA
+	s.areas = make([]orb.MultiPolygon, len(p.Units))
+	for i := range p.Units {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		s.areas[i] = proj.MultiPolygon(p.Units[i].Geometry)
+	}
+	s.borders = proj.MultiLineString(p.Borders)
+	index := p.UnitIndex()
+	s.unitAccounts = make([]int, len(p.Units))
+	for _, a := range p.Accounts {
+		if a.HasLocation {
+			s.points = append(s.points, proj.Point(a.Location))
+		}
+		if i, ok := index[a.UnitCode]; ok {
+			s.unitAccounts[i]++
+		}
+	}
+	s.refresh()
+	return s, nil
+}
+
+// refresh recomputes the metrics and each unit's territory after an edit.
+func (s *session) refresh() {
+	s.metrics = planner.ComputeMetrics(s.plan, s.scenario)
+	row := make(map[int64]int, len(s.scenario.Territories))
+	for i, t := range s.scenario.Territories {
+		row[t.ID] = i
+	}
+	s.territoryOf = make([]int, len(s.plan.Units))
+	for i, u := range s.plan.Units {
+		s.territoryOf[i] = -1
+		if tid, ok := s.scenario.Alignment[u.Code]; ok {
+			if r, ok := row[tid]; ok {
+				s.territoryOf[i] = r
+			}
+		}
+	}
+}
+
+// fills returns each unit's fill colour: its territory's, or white space.
+func (s *session) fills() []color.NRGBA {
+	palette := make([]color.NRGBA, len(s.scenario.Territories))
+	for i, t := range s.scenario.Territories {
+		palette[i] = parseHexColor(t.Color, whiteSpaceColor)
+	}
+	out := make([]color.NRGBA, len(s.territoryOf))
+	for i, r := range s.territoryOf {
+		if r < 0 {
+			out[i] = whiteSpaceColor
+		} else {
+			out[i] = palette[r]
+		}
+	}
+	return out
+}
+
+// tooltip describes unit i for the map's hover box.
+func (s *session) tooltip(i int) string {
+	if i < 0 || i >= len(s.plan.Units) {
+		return ""
+	}
+	u := s.plan.Units[i]
+	territory := "White space (unassigned)"
+	if r := s.territoryOf[i]; r >= 0 {
+		territory = s.scenario.Territories[r].Name
+	}
+	pop := "no data"
+	if u.Population.Known {
+		pop = formatCount(u.Population.Value)
+	}
+	name := u.Name
+	if u.ParentName != "" {
+		name += ", " + u.ParentName
+	}
+	return fmt.Sprintf("%s\nTerritory: %s\nPopulation: %s\nAccounts: %s", name, territory, pop, formatCount(float64(s.unitAccounts[i])))
+}
+
+// parseHexColor parses "#RRGGBB"; it returns def for anything else.
+func parseHexColor(s string, def color.NRGBA) color.NRGBA {
+	if len(s) != 7 || s[0] != '#' {
+		return def
+	}
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return def
+	}
+	return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+}

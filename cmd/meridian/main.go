@@ -1,0 +1,37 @@
+// Command meridian is Meridian's desktop app: sales territory and quota
+// planning, offline.
+//
+//	meridian [FILE.meridian]
+//
+// With a file it opens that plan; without one it builds a new plan from the
+// embedded US Hospitals sample. Build it with the migrated_fynedo tag.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"fyne.io/fyne/v2"
+	"github.com/meridianplan/meridian/app"
+	"github.com/meridianplan/meridian/assets"
+)
+
+func main() {
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: meridian [FILE%s]\n\nWithout a file, Meridian opens a new plan built from the embedded US Hospitals sample.\n", app.PlanExtension)
+	}
+	flag.Parse()
+	if flag.NArg() > 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	a := fyneapp.NewWithID(app.ID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	m := app.New(a)
+	m.Window().Show()
+	m.Start(flag.Arg(0))
+	a.Run()
+}

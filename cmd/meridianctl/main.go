@@ -1,0 +1,299 @@
+// Command meridianctl works on Meridian plan files without a GUI: it builds
+// the sample plan, reports territory metrics and exports the Excel workbook.
+// It builds with CGO_ENABLED=0.
+//
+//	meridianctl sample --out FILE.meridian [--force]
+//	meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
+//	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME]
+//
+// Errors go to standard error and the exit status is 1.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/sample"
+	"github.com/meridianplan/meridian/planner/sqlite"
+	"github.com/meridianplan/meridian/planner/xlsx"
+)
+
+const usage = `usage:
+  meridianctl sample --out FILE.meridian [--force]
+      build the US Hospitals sample plan into a new plan file
+  meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
+      print each territory's units, accounts, population, potential and deviation
+  meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME]
+      write the plan's Excel workbook
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errUsage marks a command line that could not be understood.
+var errUsage = errors.New("usage")
+
+// run executes one command and returns the exit status: 0 on success, 1 on
+// any error (printed to stderr).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, usage)
+	default:
+		fmt.Fprintf(stderr, "meridianctl: %s\n", message(err))
+	}
+	return 1
+}
+
+// message returns the user-facing text of err.
+func message(err error) string {
+	if code := planner.ErrorCode(err); code == planner.EINTERNAL || code == planner.EIO {
+		return err.Error() // with the system's reason
+	}
+	return planner.ErrorMessage(err)
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("meridianctl "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "output file")
+	plan := fs.String("plan", "", "plan file (.meridian)")
+	scenario := fs.String("scenario", "", "scenario name (default: the plan's active scenario)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	force := fs.Bool("force", false, "replace an existing output file")
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		return flag.ErrHelp
+	case "sample", "report", "export":
+	default:
+		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
+		return errUsage
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "meridianctl: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	switch args[0] {
+	case "sample":
+		if *out == "" {
+			return fmt.Errorf("sample needs --out FILE.meridian")
+		}
+		return cmdSample(ctx, *out, *force, stdout)
+	case "report":
+		if *plan == "" {
+			return fmt.Errorf("report needs --plan FILE.meridian")
+		}
+		return cmdReport(ctx, *plan, *scenario, *asJSON, stdout)
+	default:
+		if *plan == "" || *out == "" {
+			return fmt.Errorf("export needs --plan FILE.meridian and --out FILE.xlsx")
+		}
+		return cmdExport(ctx, *plan, *scenario, *out, stdout)
+	}
+}
+
+// cmdSample builds the sample plan into a temporary file next to out and
+// renames it into place, so that out is never half-written.
+func cmdSample(ctx context.Context, out string, force bool, stdout io.Writer) error {
+	if _, err := os.Stat(out); err == nil && !force {
+		return fmt.Errorf("%s already exists; use --force to replace it", out)
+	}
+	p, err := sample.Build(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".meridian-sample-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	os.Remove(tmpPath) // sqlite.Open creates the file itself
+	defer os.Remove(tmpPath)
+	db, err := sqlite.Open(tmpPath)
+	if err != nil {
+		return err
+	}
+	if err := db.Replace(ctx, p); err != nil {
+		db.Close()
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmpPath, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d units, %d accounts, %d territories\n", out, len(p.Units), len(p.Accounts), len(p.Active().Territories))
+	return nil
+}
+
+// load opens a plan file, reads it and picks the scenario by name (the
+// active one when name is empty).
+func load(ctx context.Context, path, name string) (*planner.Plan, *planner.Scenario, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, planner.Errorf(planner.ENOTFOUND, "%s: no such plan file", path)
+	}
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer db.Close()
+	p, err := db.Load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if name == "" {
+		return p, p.Active(), nil
+	}
+	var names []string
+	for i := range p.Scenarios {
+		if p.Scenarios[i].Name == name {
+			return p, &p.Scenarios[i], nil
+		}
+		names = append(names, p.Scenarios[i].Name)
+	}
+	return nil, nil, planner.Errorf(planner.ENOTFOUND, "%s has no scenario %q (it has: %s)", path, name, strings.Join(names, ", "))
+}
+
+// Report is the JSON shape of `meridianctl report --json`. Population is in
+// people, potential in the plan's potential unit (see potential_name),
+// deviations in percent from the mean over territories.
+type Report struct {
+	Plan          string            `json:"plan"`
+	Scenario      string            `json:"scenario"`
+	PotentialName string            `json:"potential_name"`
+	Territories   []ReportTerritory `json:"territories"`
+	Unassigned    ReportUnassigned  `json:"unassigned"`
+	Totals        ReportTotals      `json:"totals"`
+}
+
+// ReportTerritory is one territory's row of Report.
+type ReportTerritory struct {
+	Name         string       `json:"name"`
+	Rep          string       `json:"rep"`
+	Units        int          `json:"units"`
+	Accounts     int          `json:"accounts"`
+	Population   float64      `json:"population"`
+	Potential    float64      `json:"potential"`
+	DeviationPct ReportDevPct `json:"deviation_pct"`
+}
+
+// ReportDevPct holds deviations from the mean, in percent.
+type ReportDevPct struct {
+	Units      float64 `json:"units"`
+	Accounts   float64 `json:"accounts"`
+	Population float64 `json:"population"`
+	Potential  float64 `json:"potential"`
+}
+
+// ReportUnassigned is the white space: units in no territory and the
+// accounts in them, plus accounts located in no unit (also counted in
+// unlocated_accounts).
+type ReportUnassigned struct {
+	Units             int     `json:"units"`
+	Accounts          int     `json:"accounts"`
+	UnlocatedAccounts int     `json:"unlocated_accounts"`
+	Population        float64 `json:"population"`
+	Potential         float64 `json:"potential"`
+}
+
+// ReportTotals covers the whole plan.
+type ReportTotals struct {
+	Territories int     `json:"territories"`
+	Units       int     `json:"units"`
+	Accounts    int     `json:"accounts"`
+	Population  float64 `json:"population"`
+	Potential   float64 `json:"potential"`
+}
+
+// newReport turns metrics into the report's shape; deviations are rounded to
+// 0.01 percentage points.
+func newReport(p *planner.Plan, m planner.Metrics) Report {
+	r := Report{Plan: p.Name, Scenario: m.ScenarioName, PotentialName: p.PotentialName, Territories: []ReportTerritory{}}
+	round := func(v float64) float64 { return float64(int64(v*100+sign(v)*0.5)) / 100 }
+	for _, t := range m.Territories {
+		r.Territories = append(r.Territories, ReportTerritory{
+			Name: t.Territory.Name, Rep: t.RepName, Units: t.Units, Accounts: t.Accounts,
+			Population: t.Population, Potential: t.Potential,
+			DeviationPct: ReportDevPct{round(t.Deviation.Units), round(t.Deviation.Accounts), round(t.Deviation.Population), round(t.Deviation.Potential)},
+		})
+	}
+	w := m.WhiteSpace
+	r.Unassigned = ReportUnassigned{Units: w.Units, Accounts: w.Accounts, UnlocatedAccounts: m.UnlocatedAccounts, Population: w.Population, Potential: w.Potential}
+	r.Totals = ReportTotals{Territories: len(m.Territories), Units: m.Total.Units, Accounts: m.Total.Accounts, Population: m.Total.Population, Potential: m.Total.Potential}
+	return r
+}
+
+func sign(v float64) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+func cmdReport(ctx context.Context, path, scenario string, asJSON bool, stdout io.Writer) error {
+	p, s, err := load(ctx, path, scenario)
+	if err != nil {
+		return err
+	}
+	r := newReport(p, planner.ComputeMetrics(p, s))
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintf(stdout, "%s — scenario %s\n\n", r.Plan, r.Scenario)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "Territory\tRep\tUnits\tDev %%\tAccounts\tDev %%\tPopulation\tDev %%\t%s\tDev %%\t\n", r.PotentialName)
+	for _, t := range r.Territories {
+		rep := t.Rep
+		if rep == "" {
+			rep = "vacant"
+		}
+		d := t.DeviationPct
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%+.1f\t%d\t%+.1f\t%.0f\t%+.1f\t%.0f\t%+.1f\t\n", t.Name, rep, t.Units, d.Units, t.Accounts, d.Accounts, t.Population, d.Population, t.Potential, d.Potential)
+	}
+	u := r.Unassigned
+	fmt.Fprintf(tw, "White space\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", u.Units, u.Accounts, u.Population, u.Potential)
+	fmt.Fprintf(tw, "Total\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", r.Totals.Units, r.Totals.Accounts, r.Totals.Population, r.Totals.Potential)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d accounts are in no unit.\n", u.UnlocatedAccounts)
+	return nil
+}
+
+func cmdExport(ctx context.Context, path, scenario, out string, stdout io.Writer) error {
+	p, s, err := load(ctx, path, scenario)
+	if err != nil {
+		return err
+	}
+	if err := xlsx.WriteFile(out, p, s.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: scenario %s, %d territories, %d accounts\n", out, s.Name, len(s.Territories), len(p.Accounts))
+	return nil
+}

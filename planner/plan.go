@@ -1,0 +1,294 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Measure is a quantity that may be unknown: a county without a population
+// estimate, or a hospital whose bed count is reported as -999. Unknown is not
+// zero: sums skip unknown values and count them separately, and the GUI and
+// the workbook show "no data".
+type Measure struct {
+	Value float64 // meaningful only when Known
+	Known bool
+}
+
+// Known returns a known Measure of v.
+func Known(v float64) Measure { return Measure{Value: v, Known: true} }
+
+// Unknown is the Measure with no data.
+var Unknown = Measure{}
+
+// String formats the value with no decimals, or "no data".
+func (m Measure) String() string {
+	if !m.Known {
+		return "no data"
+	}
+	return fmt.Sprintf("%.0f", m.Value)
+}
+
+// Plan is everything one .meridian file holds: a geography layer of units,
+// the accounts located in them, the reps, and one or more scenarios, each
+// with its own territories and alignment. A plan is a value loaded whole into
+// memory; planner/sqlite persists it and its edits.
+type Plan struct {
+	Name        string    // shown in the window title, e.g. "US Hospitals sample"
+	Description string    // free text: where the data comes from, what it is for
+	Created     time.Time // UTC, when the plan was first built
+	Attribution string    // data sources and licences, one per line, shown in Help > About
+
+	// UnitLevel and ParentLevel name the geography's levels in the field's
+	// words, e.g. "County" and "State".
+	UnitLevel   string
+	ParentLevel string
+	// PotentialName says what an account's potential measures, e.g. "Beds"
+	// or "Annual revenue (USD)".
+	PotentialName string
+
+	Units    []GeographyUnit // the geography layer, in a stable order
+	Borders  orb.MultiLineString
+	Accounts []Account
+	Reps     []Rep
+
+	Scenarios      []Scenario // at least one
+	ActiveScenario int64      // ID of the scenario the user works in
+}
+
+// GeographyUnit is one building block of territories: a county, ZIP code or
+// region. Geometry is in WGS84 degrees, lon/lat order, exterior rings counter-
+// clockwise and holes clockwise.
+type GeographyUnit struct {
+	Code       string // unique in the plan, e.g. the 5-digit county FIPS "01001"
+	Name       string // e.g. "Autauga"
+	ParentCode string // the enclosing unit of the level above, e.g. state FIPS "01"
+	ParentName string // e.g. "Alabama"
+	Population Measure
+	Geometry   orb.MultiPolygon
+}
+
+// Placement says how an account was located in a geography unit.
+type Placement int
+
+// The placements of an account, from best to worst.
+const (
+	// PlacedNone: the account has no usable location, or lies farther than
+	// the snapping tolerance from every unit.
+	PlacedNone Placement = iota
+	// PlacedInside: the account's point is inside the unit's polygon.
+	PlacedInside
+	// PlacedNearest: the point lies just outside every unit (a coastline
+	// generalised at 1:10m, for example) and was given to the nearest unit
+	// within the snapping tolerance.
+	PlacedNearest
+)
+
+// String returns "inside", "nearest" or "none".
+func (p Placement) String() string {
+	switch p {
+	case PlacedInside:
+		return "inside"
+	case PlacedNearest:
+		return "nearest"
+	default:
+		return "none"
+	}
+}
+
+// Account is a customer or prospect, as the CRM exports it.
+type Account struct {
+	ID         int64  // plan-local identifier, > 0 and unique in the plan
+	ExternalID string // the CRM's identifier; unique when not empty
+	Name       string
+	Address    string
+	City       string
+	State      string // state or province code as in the source, e.g. "CA"
+	ZIP        string // postal code as text (leading zeros kept)
+	// Location is the account's point in WGS84 degrees, lon/lat order;
+	// meaningful only when HasLocation.
+	Location    orb.Point
+	HasLocation bool
+	Segment     string  // e.g. the hospital type "GENERAL ACUTE CARE"
+	Owner       string  // ownership or account owner as in the source
+	Potential   Measure // in the plan's PotentialName unit (beds for the sample)
+
+	UnitCode  string    // the unit that contains the account, "" when none
+	Placement Placement // how UnitCode was found
+}
+
+// Rep is a sales representative who can cover territories.
+type Rep struct {
+	ID    int64 // > 0, unique in the plan
+	Name  string
+	Email string
+}
+
+// Territory is a named group of units in one scenario, covered by a rep.
+type Territory struct {
+	ID    int64  // > 0, unique in the plan (across scenarios)
+	Name  string // unique in its scenario
+	Color string // fill colour on the map, "#RRGGBB"
+	RepID int64  // 0 when the territory is vacant
+}
+
+// Scenario is one version of the territory design: its territories and the
+// alignment of units to them. Scenarios let planners compare drafts without
+// touching the alignment in use.
+type Scenario struct {
+	ID          int64 // > 0, unique in the plan
+	Name        string
+	Territories []Territory
+	// Alignment maps a unit code to the ID of its territory. Units absent
+	// from the map are unassigned (white space).
+	Alignment map[string]int64
+}
+
+// Scenario returns the scenario with the given ID, or nil.
+func (p *Plan) Scenario(id int64) *Scenario {
+	for i := range p.Scenarios {
+		if p.Scenarios[i].ID == id {
+			return &p.Scenarios[i]
+		}
+	}
+	return nil
+}
+
+// Active returns the active scenario, or the first one when ActiveScenario
+// names none; nil when the plan has no scenario.
+func (p *Plan) Active() *Scenario {
+	if s := p.Scenario(p.ActiveScenario); s != nil {
+		return s
+	}
+	if len(p.Scenarios) > 0 {
+		return &p.Scenarios[0]
+	}
+	return nil
+}
+
+// Territory returns the territory with the given ID in the scenario, or nil.
+func (s *Scenario) Territory(id int64) *Territory {
+	for i := range s.Territories {
+		if s.Territories[i].ID == id {
+			return &s.Territories[i]
+		}
+	}
+	return nil
+}
+
+// Rep returns the rep with the given ID, or nil.
+func (p *Plan) Rep(id int64) *Rep {
+	for i := range p.Reps {
+		if p.Reps[i].ID == id {
+			return &p.Reps[i]
+		}
+	}
+	return nil
+}
+
+// UnitIndex returns a map from unit code to the unit's index in p.Units.
+func (p *Plan) UnitIndex() map[string]int {
+	m := make(map[string]int, len(p.Units))
+	for i := range p.Units {
+		m[p.Units[i].Code] = i
+	}
+	return m
+}
+
+// Validate checks the plan's integrity: non-empty name, unique non-empty
+// unit codes, unique IDs, account units and alignments that refer to
+// existing units and territories, a placement that agrees with the account's
+// unit, finite numbers, at least one scenario, and an active scenario (when
+// not 0) that exists.
+// It returns an *Error with code EINVALID that names the first problem.
+func (p *Plan) Validate() error {
+	if p.Name == "" {
+		return Errorf(EINVALID, "The plan has no name")
+	}
+	units := make(map[string]bool, len(p.Units))
+	for i, u := range p.Units {
+		switch {
+		case u.Code == "":
+			return Errorf(EINVALID, "Geography unit %d has no code", i+1)
+		case units[u.Code]:
+			return Errorf(EINVALID, "Geography unit code %q appears twice", u.Code)
+		case u.Population.Known && (math.IsNaN(u.Population.Value) || math.IsInf(u.Population.Value, 0)):
+			return Errorf(EINVALID, "Geography unit %q has an invalid population", u.Code)
+		}
+		units[u.Code] = true
+	}
+	ids := map[int64]bool{}
+	ext := map[string]bool{}
+	for i, a := range p.Accounts {
+		switch {
+		case a.ID <= 0 || ids[a.ID]:
+			return Errorf(EINVALID, "Account %d (%q) has a missing or duplicate ID %d", i+1, a.Name, a.ID)
+		case a.ExternalID != "" && ext[a.ExternalID]:
+			return Errorf(EINVALID, "Account external ID %q appears twice", a.ExternalID)
+		case a.UnitCode != "" && !units[a.UnitCode]:
+			return Errorf(EINVALID, "Account %q is in unit %q, which the plan does not have", a.Name, a.UnitCode)
+		case a.HasLocation && !ValidLonLat(a.Location):
+			return Errorf(EINVALID, "Account %q has an invalid location %v", a.Name, a.Location)
+		case a.Potential.Known && (math.IsNaN(a.Potential.Value) || math.IsInf(a.Potential.Value, 0)):
+			return Errorf(EINVALID, "Account %q has an invalid potential", a.Name)
+		case a.Placement < PlacedNone || a.Placement > PlacedNearest || (a.UnitCode == "") != (a.Placement == PlacedNone):
+			return Errorf(EINVALID, "Account %q has placement %q with unit %q", a.Name, a.Placement, a.UnitCode)
+		}
+		ids[a.ID] = true
+		if a.ExternalID != "" {
+			ext[a.ExternalID] = true
+		}
+	}
+	reps := map[int64]bool{}
+	for _, r := range p.Reps {
+		if r.ID <= 0 || reps[r.ID] {
+			return Errorf(EINVALID, "Rep %q has a missing or duplicate ID %d", r.Name, r.ID)
+		}
+		reps[r.ID] = true
+	}
+	if len(p.Scenarios) == 0 {
+		return Errorf(EINVALID, "The plan has no scenario")
+	}
+	if p.ActiveScenario != 0 && p.Scenario(p.ActiveScenario) == nil {
+		return Errorf(EINVALID, "The active scenario %d is not in the plan", p.ActiveScenario)
+	}
+	scen := map[int64]bool{}
+	terr := map[int64]bool{}
+	for _, s := range p.Scenarios {
+		if s.ID <= 0 || scen[s.ID] {
+			return Errorf(EINVALID, "Scenario %q has a missing or duplicate ID %d", s.Name, s.ID)
+		}
+		scen[s.ID] = true
+		names := map[string]bool{}
+		own := map[int64]bool{}
+		for _, t := range s.Territories {
+			switch {
+			case t.ID <= 0 || terr[t.ID]:
+				return Errorf(EINVALID, "Territory %q has a missing or duplicate ID %d", t.Name, t.ID)
+			case strings.TrimSpace(t.Name) == "" || names[t.Name]:
+				return Errorf(EINVALID, "Scenario %q has an empty or duplicate territory name %q", s.Name, t.Name)
+			case t.RepID != 0 && !reps[t.RepID]:
+				return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, t.RepID)
+			}
+			terr[t.ID], names[t.Name], own[t.ID] = true, true, true
+		}
+		for code, tid := range s.Alignment {
+			if !units[code] {
+				return Errorf(EINVALID, "Scenario %q aligns unit %q, which the plan does not have", s.Name, code)
+			}
+			if !own[tid] {
+				return Errorf(EINVALID, "Scenario %q aligns unit %q to territory %d, which is not in that scenario", s.Name, code, tid)
+			}
+		}
+	}
+	return nil
+}
+
+// ValidLonLat reports whether p is a finite WGS84 position: longitude in
+// [-180, 180] and latitude in [-90, 90] degrees.
+func ValidLonLat(p orb.Point) bool {
+	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}

@@ -1,0 +1,508 @@
+package xlsx
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meridianplan/meridian/planner"
+	"github.com/xuri/excelize/v2"
+)
+
+// book builds one workbook.
+type book struct {
+	f   *excelize.File
+	p   *planner.Plan
+	s   *planner.Scenario
+	m   planner.Metrics
+	now time.Time
+	st  *styles
+
+	potHeader string            // "Potential (Beds)"
+	unitTerr  map[string]string // unit code -> territory name; absent: white space
+}
+
+// sheetSpec describes one sheet: an optional header row, n body rows made by
+// row, and footer rows written after one empty row, outside the autofilter so
+// that sorting the table leaves them in place.
+type sheetSpec struct {
+	name      string
+	cols      int
+	header    []string // nil: no header row, frozen pane or autofilter
+	n         int
+	row       func(i int, row []any) // fills row (len cols, all nil) for body row i
+	footer    [][]any
+	landscape bool
+}
+
+func (b *book) build() error {
+	st, err := newStyles(b.f, potentialDecimals(b.p))
+	if err != nil {
+		return err
+	}
+	b.st = st
+	b.potHeader = "Potential"
+	if b.p.PotentialName != "" {
+		b.potHeader = "Potential (" + b.p.PotentialName + ")"
+	}
+	terrName := make(map[int64]string, len(b.s.Territories))
+	for _, t := range b.s.Territories {
+		terrName[t.ID] = t.Name
+	}
+	b.unitTerr = make(map[string]string, len(b.s.Alignment))
+	for code, id := range b.s.Alignment {
+		if name, ok := terrName[id]; ok {
+			b.unitTerr[code] = name
+		}
+	}
+
+	if err := b.f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetTerritories, SheetAccounts, SheetUnits} {
+		if _, err := b.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	for _, spec := range []sheetSpec{b.summary(), b.territories(), b.accounts(), b.units()} {
+		if err := b.write(spec); err != nil {
+			return fmt.Errorf("sheet %s: %w", spec.name, err)
+		}
+	}
+	// Summary, the first sheet, is the active one already. SetActiveSheet
+	// would parse every streamed sheet back into memory.
+	return b.f.SetDocProps(&excelize.DocProperties{
+		Title:   b.p.Name + " – " + b.s.Name,
+		Creator: "Meridian",
+		Created: b.now.UTC().Format(time.RFC3339),
+	})
+}
+
+// sumOf returns a number cell for v, the sum of the known values among n, of
+// which missing are unknown; or nil (a blank cell) when every one of them is
+// unknown, because then the sum is "no data", not 0. A sum over nothing
+// (n == 0) is a true 0.
+func sumOf(style int, v float64, missing, n int) any {
+	if n > 0 && missing == n {
+		return nil
+	}
+	return num(style, v)
+}
+
+// potentialDecimals returns 1 when some known potential has a fraction, else 0.
+func potentialDecimals(p *planner.Plan) int {
+	for i := range p.Accounts {
+		if v := p.Accounts[i].Potential; v.Known && v.Value != math.Trunc(v.Value) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// write writes one sheet with a StreamWriter. Page setup, the autofilter and
+// the print titles are set on the worksheet first: the StreamWriter keeps
+// them. Column widths come from a first pass over the rows.
+func (b *book) write(spec sheetSpec) error {
+	f, st := b.f, b.st
+	widths := make([]int, spec.cols)
+	measure := func(row []any) {
+		for j, v := range row {
+			widths[j] = max(widths[j], st.width(v))
+		}
+	}
+	for j, h := range spec.header {
+		widths[j] = st.width(fixed(st.header, h)) + 2 // the autofilter's button
+	}
+	row := make([]any, spec.cols)
+	for i := 0; i < spec.n; i++ {
+		clear(row)
+		spec.row(i, row)
+		measure(row)
+	}
+	for _, r := range spec.footer {
+		measure(r)
+	}
+
+	lastCol, err := excelize.ColumnNumberToName(spec.cols)
+	if err != nil {
+		return err
+	}
+	if spec.header != nil {
+		// The filter covers the header and the body rows, not the footer.
+		if err := f.AutoFilter(spec.name, "A1:"+lastCol+strconv.Itoa(spec.n+1), nil); err != nil {
+			return err
+		}
+		if err := f.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Titles", Scope: spec.name, RefersTo: "'" + spec.name + "'!$1:$1",
+		}); err != nil {
+			return err
+		}
+	}
+	// After AutoFilter, which replaces the sheet properties.
+	if err := f.SetSheetProps(spec.name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	orientation := "portrait"
+	if spec.landscape {
+		orientation = "landscape"
+	}
+	if err := f.SetPageLayout(spec.name, &excelize.PageLayoutOptions{
+		Orientation: &orientation,
+		FitToWidth:  ptr(1), // one page wide,
+		FitToHeight: ptr(0), // as many pages tall as needed
+	}); err != nil {
+		return err
+	}
+
+	// The used range, which the StreamWriter does not compute: readers such
+	// as openpyxl in read-only mode trust it.
+	rows := spec.n
+	if spec.header != nil {
+		rows++
+	}
+	if len(spec.footer) > 0 {
+		rows += 1 + len(spec.footer)
+	}
+	if err := f.SetSheetDimension(spec.name, "A1:"+lastCol+strconv.Itoa(max(rows, 1))); err != nil {
+		return err
+	}
+
+	sw, err := f.NewStreamWriter(spec.name)
+	if err != nil {
+		return err
+	}
+	if spec.header != nil {
+		if err := sw.SetPanes(&excelize.Panes{
+			Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+		}); err != nil {
+			return err
+		}
+	}
+	// excelize puts each new <col> before the earlier ones and the stream
+	// writer does not sort them; Excel wants them in ascending order.
+	for j := len(widths) - 1; j >= 0; j-- {
+		if err := sw.SetColWidth(j+1, j+1, colWidth(widths[j])); err != nil {
+			return err
+		}
+	}
+	r := 1
+	if spec.header != nil {
+		for j, h := range spec.header {
+			row[j] = fixed(st.header, h)
+		}
+		if err := sw.SetRow("A1", row); err != nil {
+			return err
+		}
+		r++
+	}
+	for i := 0; i < spec.n; i++ {
+		clear(row)
+		spec.row(i, row)
+		if err := sw.SetRow("A"+strconv.Itoa(r), row); err != nil {
+			return err
+		}
+		r++
+	}
+	if len(spec.footer) > 0 {
+		r++ // an empty row between the table and its footer
+		for _, fr := range spec.footer {
+			if err := sw.SetRow("A"+strconv.Itoa(r), fr); err != nil {
+				return err
+			}
+			r++
+		}
+	}
+	return sw.Flush()
+}
+
+// Summary columns.
+const (
+	sumLabel = iota // A: label
+	sumValue        // B: value
+	sumNote         // C: note
+	sumCols
+)
+
+// summary lays out the Summary sheet: label, value and note per row.
+func (b *book) summary() sheetSpec {
+	st, p, m := b.st, b.p, &b.m
+	label := func(s string) any { return fixed(st.label, s) }
+	note := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	noData := func(n int, what string) string {
+		switch n {
+		case 0:
+			return ""
+		case 1:
+			return "1 " + what + " with no data, not counted"
+		}
+		return strconv.Itoa(n) + " " + what + "s with no data, not counted"
+	}
+	pct := func(pick func(planner.Figures) float64) any {
+		return num(st.percent, m.MaxAbsDeviation(pick)/100)
+	}
+	ws, tot := m.WhiteSpace, m.Total
+	rows := [][]any{
+		{label("Plan"), st.str(p.Name)},
+		{label("Scenario"), st.str(b.s.Name)},
+		{label("Exported"), excelize.Cell{StyleID: st.date, Value: b.now}},
+		{label("Unit level"), st.str(p.UnitLevel)},
+		{label("Parent level"), st.str(p.ParentLevel)},
+		{label("Potential measure"), st.str(p.PotentialName)},
+		{},
+		{label("Territories"), st.integer(len(m.Territories))},
+		{label("Units"), st.integer(tot.Units)},
+		{label("Accounts"), st.integer(tot.Accounts)},
+		{label("Population"), sumOf(st.count, tot.Population, tot.PopulationMissing, tot.Units), note(noData(tot.PopulationMissing, "unit"))},
+		{label(b.potHeader), sumOf(st.potential, tot.Potential, tot.PotentialMissing, tot.Accounts), note(noData(tot.PotentialMissing, "account"))},
+		{label("White-space units"), st.integer(ws.Units), note("Units aligned to no territory")},
+		{label("White-space accounts"), st.integer(ws.Accounts), note("Accounts in white-space units or in no unit")},
+		{label("White-space population"), sumOf(st.count, ws.Population, ws.PopulationMissing, ws.Units), note(noData(ws.PopulationMissing, "unit"))},
+		{label("White-space " + strings.ToLower(b.potHeader[:1]) + b.potHeader[1:]), sumOf(st.potential, ws.Potential, ws.PotentialMissing, ws.Accounts), note(noData(ws.PotentialMissing, "account"))},
+		{label("Unlocated accounts"), st.integer(m.UnlocatedAccounts), note("Accounts located in no unit, counted as white space")},
+		{label("Max. absolute deviation, population"), pct(func(f planner.Figures) float64 { return f.Population }), note("From the mean over territories")},
+		{label("Max. absolute deviation, potential"), pct(func(f planner.Figures) float64 { return f.Potential }), note("From the mean over territories")},
+	}
+	return sheetSpec{
+		name: SheetSummary,
+		cols: sumCols,
+		n:    len(rows),
+		row:  func(i int, row []any) { copy(row, rows[i]) },
+	}
+}
+
+// Territories columns.
+const (
+	terName          = iota // A
+	terRep                  // B
+	terUnits                // C
+	terAccounts             // D
+	terPopulation           // E
+	terPotential            // F
+	terDevUnits             // G
+	terDevAccounts          // H
+	terDevPopulation        // I
+	terDevPotential         // J
+	terNoPopulation         // K
+	terNoPotential          // L
+	terCols
+)
+
+// territories lays out the Territories sheet: one row per territory in the
+// scenario's order, then, after an empty row, "White space" and "Total",
+// whose totals are SUM formulas over the territory rows and the white space
+// row, with cached values.
+func (b *book) territories() sheetSpec {
+	st, m := b.st, &b.m
+	n := len(m.Territories)
+	totals := func(row []any, t planner.Totals) {
+		row[terUnits] = st.integer(t.Units)
+		row[terAccounts] = st.integer(t.Accounts)
+		row[terPopulation] = sumOf(st.count, t.Population, t.PopulationMissing, t.Units)
+		row[terPotential] = sumOf(st.potential, t.Potential, t.PotentialMissing, t.Accounts)
+		row[terNoPopulation] = st.integer(t.PopulationMissing)
+		row[terNoPotential] = st.integer(t.PotentialMissing)
+	}
+	white := make([]any, terCols)
+	white[terName] = "White space"
+	totals(white, m.WhiteSpace)
+
+	wsRow := n + 3 // header, n territories, the empty row
+	total := make([]any, terCols)
+	total[terName] = fixed(st.totalLabel, "Total")
+	total[terRep] = excelize.Cell{StyleID: st.totalLabel} // styled blank: the border runs on
+	formula := func(col int) string {
+		c, _ := excelize.ColumnNumberToName(col + 1)
+		if n == 0 {
+			return fmt.Sprintf("SUM(%s%d)", c, wsRow)
+		}
+		return fmt.Sprintf("SUM(%s2:%s%d,%s%d)", c, c, n+1, c, wsRow)
+	}
+	t := m.Total
+	total[terUnits] = sum(st.totalCount, formula(terUnits), t.Units)
+	total[terAccounts] = sum(st.totalCount, formula(terAccounts), t.Accounts)
+	total[terPopulation] = sum(st.totalCount, formula(terPopulation), t.Population)
+	total[terPotential] = sum(st.totalPotential, formula(terPotential), t.Potential)
+	for c := terDevUnits; c <= terDevPotential; c++ {
+		total[c] = excelize.Cell{StyleID: st.totalLabel}
+	}
+	total[terNoPopulation] = sum(st.totalCount, formula(terNoPopulation), t.PopulationMissing)
+	total[terNoPotential] = sum(st.totalCount, formula(terNoPotential), t.PotentialMissing)
+
+	return sheetSpec{
+		name: SheetTerritories,
+		cols: terCols,
+		header: []string{
+			"Territory", "Rep", "Units", "Accounts", "Population", b.potHeader,
+			"Units deviation", "Accounts deviation", "Population deviation", "Potential deviation",
+			"Units with no population data", "Accounts with no potential data",
+		},
+		n: n,
+		row: func(i int, row []any) {
+			tm := &m.Territories[i]
+			row[terName] = st.str(tm.Territory.Name)
+			if tm.RepName == "" {
+				row[terRep] = "Vacant"
+			} else {
+				row[terRep] = st.str(tm.RepName)
+			}
+			totals(row, tm.Totals)
+			row[terDevUnits] = num(st.percent, tm.Deviation.Units/100)
+			row[terDevAccounts] = num(st.percent, tm.Deviation.Accounts/100)
+			row[terDevPopulation] = num(st.percent, tm.Deviation.Population/100)
+			row[terDevPotential] = num(st.percent, tm.Deviation.Potential/100)
+		},
+		footer:    [][]any{white, total},
+		landscape: true,
+	}
+}
+
+// Accounts columns.
+const (
+	accExternalID = iota // A
+	accName              // B
+	accAddress           // C
+	accCity              // D
+	accState             // E
+	accZIP               // F
+	accLongitude         // G
+	accLatitude          // H
+	accSegment           // I
+	accOwner             // J
+	accPotential         // K
+	accUnitCode          // L
+	accUnitName          // M
+	accParent            // N
+	accTerritory         // O
+	accPlacement         // P
+	accCols
+)
+
+// accounts lays out the Accounts sheet: one row per account, in plan order.
+func (b *book) accounts() sheetSpec {
+	st, p := b.st, b.p
+	units := p.UnitIndex()
+	return sheetSpec{
+		name: SheetAccounts,
+		cols: accCols,
+		header: []string{
+			"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
+			"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement",
+		},
+		n: len(p.Accounts),
+		row: func(i int, row []any) {
+			a := &p.Accounts[i]
+			row[accExternalID] = st.code(a.ExternalID)
+			row[accName] = st.str(a.Name)
+			row[accAddress] = st.str(a.Address)
+			row[accCity] = st.str(a.City)
+			row[accState] = st.str(a.State)
+			row[accZIP] = st.code(a.ZIP)
+			if a.HasLocation {
+				row[accLongitude] = num(st.degrees, a.Location[0])
+				row[accLatitude] = num(st.degrees, a.Location[1])
+			}
+			row[accSegment] = st.str(a.Segment)
+			row[accOwner] = st.str(a.Owner)
+			if a.Potential.Known {
+				row[accPotential] = num(st.potential, a.Potential.Value)
+			}
+			placement := planner.PlacedNone
+			if a.UnitCode != "" {
+				placement = a.Placement
+				row[accUnitCode] = st.code(a.UnitCode)
+				if k, ok := units[a.UnitCode]; ok {
+					row[accUnitName] = st.str(p.Units[k].Name)
+					row[accParent] = st.str(p.Units[k].ParentName)
+				}
+				row[accTerritory] = st.str(b.unitTerr[a.UnitCode])
+			}
+			row[accPlacement] = placement.String()
+		},
+		landscape: true,
+	}
+}
+
+// Units columns.
+const (
+	unitCode       = iota // A
+	unitName              // B
+	unitParentCode        // C
+	unitParentName        // D
+	unitTerritory         // E
+	unitPopulation        // F
+	unitAccounts          // G
+	unitPotential         // H
+	unitNote              // I
+	unitCols
+)
+
+// units lays out the Units sheet: one row per unit, in plan order, with the
+// accounts located in it and their potential. An unknown population is a
+// blank cell, so that SUM stays right, and the Note column says "no data".
+func (b *book) units() sheetSpec {
+	st, p := b.st, b.p
+	type agg struct{ accounts, potMissing int }
+	idx := p.UnitIndex()
+	aggs := make([]agg, len(p.Units))
+	pot := make([]float64, len(p.Units))
+	for i := range p.Accounts {
+		a := &p.Accounts[i]
+		k, ok := idx[a.UnitCode]
+		if a.UnitCode == "" || !ok {
+			continue
+		}
+		aggs[k].accounts++
+		if a.Potential.Known {
+			pot[k] += a.Potential.Value
+		} else {
+			aggs[k].potMissing++
+		}
+	}
+	var note strings.Builder
+	return sheetSpec{
+		name: SheetUnits,
+		cols: unitCols,
+		header: []string{
+			"Unit code", "Unit name", "Parent code", "Parent name", "Territory",
+			"Population", "Accounts", b.potHeader, "Note",
+		},
+		n: len(p.Units),
+		row: func(i int, row []any) {
+			u, a := &p.Units[i], aggs[i]
+			row[unitCode] = st.code(u.Code)
+			row[unitName] = st.str(u.Name)
+			row[unitParentCode] = st.code(u.ParentCode)
+			row[unitParentName] = st.str(u.ParentName)
+			row[unitTerritory] = st.str(b.unitTerr[u.Code])
+			if u.Population.Known {
+				row[unitPopulation] = num(st.count, u.Population.Value)
+			}
+			row[unitAccounts] = st.integer(a.accounts)
+			row[unitPotential] = sumOf(st.potential, pot[i], a.potMissing, a.accounts)
+			note.Reset()
+			if !u.Population.Known {
+				note.WriteString("Population: no data")
+			}
+			if a.potMissing > 0 {
+				if note.Len() > 0 {
+					note.WriteString("; ")
+				}
+				fmt.Fprintf(&note, "Potential: no data for %d of %d account", a.potMissing, a.accounts)
+				if a.accounts > 1 {
+					note.WriteByte('s')
+				}
+			}
+			if note.Len() > 0 {
+				row[unitNote] = note.String()
+			}
+		},
+	}
+}
