@@ -11,7 +11,6 @@ GOCACHE_DIR := $(HOME)/.cache/meridian
 
 # Fyne logs errors under the C locale.
 export LANG := en_US.UTF-8
-export LC_ALL := en_US.UTF-8
 # Fyne's OpenGL driver works without a GPU through Mesa's software renderer.
 export LIBGL_ALWAYS_SOFTWARE ?= 1
 

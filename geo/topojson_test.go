@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"reflect"
@@ -17,13 +18,25 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/meridianplan/meridian/assets"
 	"github.com/meridianplan/meridian/geo"
 )
 
 const (
-	countiesFile = "testdata/us-atlas_counties-10m.topo.json"
+	countiesFile = "us-atlas_counties-10m.topo.json (package assets)"
 	worldFile    = "testdata/world-atlas_countries-110m.topo.json"
 )
+
+// countiesJSON returns the us-atlas counties TopoJSON that Meridian embeds
+// (package assets keeps it gzip-compressed).
+func countiesJSON() ([]byte, error) {
+	rc, err := assets.Counties()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
 
 // handTopology is a small quantized topology: x = 10 + 0.5*qx, y = 20 + 2*qy.
 //
@@ -120,12 +133,11 @@ func features(t testing.TB, topo *geo.Topology, object string) []geo.Feature {
 
 var (
 	countiesOnce = sync.OnceValues(func() (*geo.Topology, error) {
-		f, err := os.Open(countiesFile)
+		data, err := countiesJSON()
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		return geo.ReadTopology(f)
+		return geo.ReadTopology(bytes.NewReader(data))
 	})
 )
 
@@ -537,7 +549,7 @@ func TestUSAtlasMohave(t *testing.T) {
 // indices only), for comparing the decoder's output with the file.
 func rawCounties(t *testing.T) map[string][][][]int {
 	t.Helper()
-	data, err := os.ReadFile(countiesFile)
+	data, err := countiesJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -786,7 +798,7 @@ func TestWorldAtlas(t *testing.T) {
 }
 
 func BenchmarkReadTopology(b *testing.B) {
-	data, err := os.ReadFile(countiesFile)
+	data, err := countiesJSON()
 	if err != nil {
 		b.Fatal(err)
 	}

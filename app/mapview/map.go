@@ -16,6 +16,14 @@
 // Setters and interaction methods must be called on the Fyne UI thread (or
 // inside fyne.Do), like those of any Fyne widget; Render and RenderTo may be
 // called from any goroutine.
+//
+// Rendering: areas are filled with anti-aliasing by golang.org/x/image/vector
+// (one rasterizer sized to each area's pixel bound), then their borders are
+// drawn as hairlines (a border shared by two areas once), then the lines and
+// the points. The image is cut into horizontal strips rendered in parallel.
+// Each area's coverage mask is kept for the current zoom scale, so renders
+// after SetAreaFills, a pan (rounded to whole device pixels) or a resize only
+// composite; a zoom rasterizes again.
 package mapview
 
 import (
@@ -112,7 +120,9 @@ func New() *Map {
 // each area's colour (same length as geoms; missing colours are DefaultFill,
 // extra ones are ignored). The rings of each polygon may be given in any
 // orientation (holes are normalised to the opposite winding of their
-// exterior). The slices are kept, not copied: do not modify them afterwards.
+// exterior). Areas are expected not to overlap (they are drawn from the top
+// of the view down, not in index order). The slices are kept, not copied:
+// do not modify them afterwards.
 func (m *Map) SetAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	m.mu.Lock()
 	sc := m.sc.clone()
@@ -152,6 +162,8 @@ func (m *Map) SetLines(lines orb.MultiLineString, c color.NRGBA, width float32) 
 // SetPoints replaces the dots drawn on top (e.g. accounts): positions in
 // plane units, fill colours (missing ones are DefaultFill) and a radius in
 // device-independent pixels. Each dot has a thin outline (SetPointOutline).
+// Dots are drawn from north to south (a southern dot covers a northern one it
+// overlaps); points with NaN or infinite coordinates are dropped.
 func (m *Map) SetPoints(pts []orb.Point, fills []color.NRGBA, radius float32) {
 	m.mu.Lock()
 	sc := m.sc.clone()
@@ -170,13 +182,17 @@ func (m *Map) SetBackground(c color.NRGBA) {
 	m.sc = sc
 	m.mu.Unlock()
 	m.changed(true)
+	if r := m.rend; r != nil {
+		r.applyTheme()
+		r.bg.Refresh()
+	}
 }
 
 // SetAreaStroke sets the colour and width (device pixels) of the borders
 // drawn around every area; width 0 or a transparent colour draws none.
-// Widths up to 1.5 use a fast hairline plotter. Shared borders are drawn
-// once per neighbour, so they look slightly stronger than outer coasts.
-// Default: DefaultAreaStroke, DefaultAreaStrokeWidth.
+// Widths up to 1.5 use a fast hairline plotter. A border shared by two
+// areas (the same segment in both) is drawn once. Default:
+// DefaultAreaStroke, DefaultAreaStrokeWidth.
 func (m *Map) SetAreaStroke(c color.NRGBA, width float32) {
 	m.mu.Lock()
 	sc := m.sc.clone()
@@ -333,7 +349,7 @@ func (m *Map) Zoom(factor float64, around fyne.Position) {
 
 // AreaAt returns the index of the area under a widget position
 // (device-independent pixels), or -1 if there is none. When areas overlap,
-// the one drawn last (highest index) wins.
+// the highest index wins.
 func (m *Map) AreaAt(pos fyne.Position) int {
 	ps := m.syncScale()
 	m.mu.Lock()
@@ -448,6 +464,12 @@ type renderResult struct {
 	gen  uint64
 }
 
+// renderLoop renders in the background until no request is pending: a
+// request arriving during a render only marks the state dirty, so any number
+// of requests cost at most one more render (coalescing); renders start at
+// most every minRenderInterval (throttling). A render is cancelled, and its
+// result dropped, when the layers or the widget size change under it
+// (abortGen); swap drops results older than the image shown (gen).
 func (m *Map) renderLoop() {
 	for {
 		m.mu.Lock()
@@ -456,7 +478,12 @@ func (m *Map) renderLoop() {
 			time.Sleep(wait)
 			m.mu.Lock()
 		}
+		// Clear dirty and read abortGen together, under the lock: a setter
+		// changes the state, then bumps abortGen, then sets dirty (under the
+		// lock), so whatever this render misses either cancels it or leaves
+		// dirty set for the next one.
 		m.dirty = false
+		abort := m.abortGen.Load()
 		m.lastStart = time.Now()
 		sc, v, w, h, gen := m.sc, m.view, m.pixW, m.pixH, m.gen
 		ps := m.viewScale
@@ -464,7 +491,6 @@ func (m *Map) renderLoop() {
 		m.spare = nil
 		m.mu.Unlock()
 
-		abort := m.abortGen.Load()
 		if buf == nil || buf.Rect.Dx() != w || buf.Rect.Dy() != h {
 			buf = image.NewRGBA(image.Rect(0, 0, w, h))
 		}
@@ -481,7 +507,7 @@ func (m *Map) renderLoop() {
 		}
 
 		m.mu.Lock()
-		again := m.dirty
+		again := m.dirty || cancelled // a cancelled render always has a successor
 		if !again {
 			m.rendering = false
 		}
@@ -509,12 +535,13 @@ func (m *Map) swap(res renderResult) {
 	m.mu.Unlock()
 	if r := m.rend; r != nil {
 		r.placeRaster()
-		r.raster.Refresh()
+		r.refreshRaster()
 	}
 }
 
 // Dragged pans the map: the cached image moves with the pointer and the map
-// is re-rendered when the drag ends.
+// is re-rendered when the drag ends. The pan is rounded to whole device
+// pixels (the remainder is carried), which keeps cached area masks valid.
 func (m *Map) Dragged(ev *fyne.DragEvent) {
 	ps := m.syncScale()
 	if !m.dragging {

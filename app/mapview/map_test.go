@@ -34,13 +34,20 @@ func twoSquares() []orb.MultiPolygon {
 	}
 }
 
+// newTestMap shows a map in a w×h test window. fyne's test driver runs
+// fyne.Do callbacks on the calling goroutine, so a background render touches
+// the widget's objects concurrently with the test: tests wait for renders
+// (mapview.WaitIdle) before they touch the window or read its image.
 func newTestMap(t *testing.T, w, h float32) (*mapview.Map, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	m := mapview.New()
 	win := test.NewWindow(m)
+	mapview.WaitIdle(t, m)
 	win.SetPadded(false)
+	mapview.WaitIdle(t, m)
 	win.Resize(fyne.NewSize(w, h))
+	mapview.WaitIdle(t, m)
 	t.Cleanup(func() {
 		mapview.WaitIdle(t, m)
 		win.Close()
@@ -507,4 +514,81 @@ func absDiff(a, b uint8) int {
 		return int(a - b)
 	}
 	return int(b - a)
+}
+
+// TestMaskCacheConsistent checks that renders reusing cached area masks
+// (same view again, recolour, pan by whole pixels, new border width) match
+// renders of a map that has never drawn before.
+func TestMaskCacheConsistent(t *testing.T) {
+	counties := loadCounties(t)
+	states := loadStates(t)
+	setup := func(m *mapview.Map) {
+		m.SetAreas(counties, palette(len(counties)))
+		m.SetLines(stateLines(states), color.NRGBA{0x30, 0x30, 0x30, 0xff}, 1.5)
+		pts, fills := randomPoints(500, contiguous())
+		m.SetPoints(pts, fills, 3)
+	}
+	warm := mapview.New()
+	setup(warm)
+	v := mapview.View{Center: project(-90, 38), Scale: 40}
+	const w, h = 640, 400
+	cold := func(v mapview.View, change func(*mapview.Map)) *image.RGBA {
+		m := mapview.New()
+		setup(m)
+		if change != nil {
+			change(m)
+		}
+		return m.Render(v, w, h)
+	}
+	compare := func(name string, got, want *image.RGBA, tol int) {
+		t.Helper()
+		bad := 0
+		for i := range got.Pix {
+			if absDiff(got.Pix[i], want.Pix[i]) > tol {
+				bad++
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%s: %d channel values differ by more than %d", name, bad, tol)
+		}
+	}
+	warm.Render(v, w, h) // fills the cache
+	compare("same view", warm.Render(v, w, h), cold(v, nil), 0)
+
+	recolour := func(m *mapview.Map) { m.SetAreaFills(palette(len(counties) + 3)[3:]) }
+	recolour(warm)
+	compare("recoloured", warm.Render(v, w, h), cold(v, recolour), 0)
+
+	pan := v
+	pan.Center[0] += 37 / v.Scale
+	pan.Center[1] -= 12 / v.Scale
+	compare("panned by whole pixels", warm.Render(pan, w, h), cold(pan, recolour), 1)
+
+	stroke := func(m *mapview.Map) { recolour(m); m.SetAreaStroke(color.NRGBA{A: 0xff}, 1) }
+	warm.SetAreaStroke(color.NRGBA{A: 0xff}, 1)
+	compare("new border", warm.Render(pan, w, h), cold(pan, stroke), 1)
+}
+
+// TestRendersAfterBurstOfChanges: setters called back to back (as when a plan
+// is opened) cancel each other's renders; the last state must still be
+// rendered and shown.
+func TestRendersAfterBurstOfChanges(t *testing.T) {
+	m, win := newTestMap(t, 400, 200)
+	for k := range 30 {
+		fill := []color.NRGBA{red, blue}
+		if k%2 == 1 {
+			fill = []color.NRGBA{green, green}
+		}
+		m.SetAreas(twoSquares(), fill)
+		m.SetLines(orb.MultiLineString{{{0, 12}, {30, 12}}}, color.NRGBA{A: 0xff}, 1)
+		m.SetPoints([]orb.Point{{15, 5}}, nil, 2)
+		m.FitAll()
+		mapview.WaitIdle(t, m)
+		img := win.Canvas().Capture()
+		pos := logicalPos(m, 1, orb.Point{5, 5})
+		want := fill[0]
+		if r, g, b, _ := img.At(int(pos.X), int(pos.Y)).RGBA(); r>>8 != uint32(want.R) || g>>8 != uint32(want.G) || b>>8 != uint32(want.B) {
+			t.Fatalf("burst %d: shown pixel %v, want %v", k, img.At(int(pos.X), int(pos.Y)), want)
+		}
+	}
 }

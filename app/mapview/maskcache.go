@@ -140,7 +140,8 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 		}
 		w.r.ClosePath()
 	}
-	e := &maskEntry{ox: ox, oy: oy, w: mw, h: mh, pix: w.arenaAlloc(c, n)}
+	e := w.newEntry(c)
+	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh, pix: w.arenaAlloc(c, n)}
 	w.mask.Pix, w.mask.Stride, w.mask.Rect = e.pix, mw, image.Rect(0, 0, mw, mh)
 	w.r.DrawOp = draw.Src
 	w.r.Draw(&w.mask, w.mask.Rect, image.Opaque, image.Point{})
@@ -234,4 +235,16 @@ func (w *worker) arenaAlloc64(c *maskCache, n int) []uint64 {
 	s := w.arena64[len(w.arena64) : len(w.arena64)+n : len(w.arena64)+n]
 	w.arena64 = w.arena64[:len(w.arena64)+n]
 	return s
+}
+
+// newEntry returns a maskEntry from the worker's slab for cache generation
+// c.gen (entries are allocated 256 at a time).
+func (w *worker) newEntry(c *maskCache) *maskEntry {
+	if w.slabGen != c.gen || w.slabCache != c || len(w.slab) == 0 {
+		w.slab = make([]maskEntry, 256)
+		w.slabGen, w.slabCache = c.gen, c
+	}
+	e := &w.slab[0]
+	w.slab = w.slab[1:]
+	return e
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"sort"
+	"sync"
 )
 
 // discMasks holds anti-aliased disc coverage masks for the point layer at
@@ -15,6 +16,30 @@ type discMasks struct {
 	outer [16][]uint8
 	fill  [16][]uint8
 	rad   float64
+}
+
+// discCache keeps the disc masks of the radii in use, so that renders (and
+// the workers' sprites, keyed by the masks) are reused across renders.
+var discCache struct {
+	sync.Mutex
+	m map[[2]float64]*discMasks
+}
+
+// discFor returns the (shared, read-only) disc masks for a radius and
+// outline width in device pixels.
+func discFor(radius, outline float64) *discMasks {
+	key := [2]float64{radius, outline}
+	discCache.Lock()
+	defer discCache.Unlock()
+	if d, ok := discCache.m[key]; ok {
+		return d
+	}
+	d := newDiscMasks(radius, outline)
+	if discCache.m == nil || len(discCache.m) >= 64 {
+		discCache.m = make(map[[2]float64]*discMasks)
+	}
+	discCache.m[key] = d
+	return d
 }
 
 func newDiscMasks(radius, outline float64) *discMasks {
@@ -54,8 +79,8 @@ func clamp01(v float64) float64 { return max(0, min(v, 1)) }
 // phases; 0 where the disc does not reach.
 type sprite [16][]uint32
 
-// maxSprites bounds the distinct fill colours a worker keeps sprites for in
-// one render; points of further colours are mixed pixel by pixel.
+// maxSprites bounds the distinct fill colours a worker keeps sprites for;
+// past it the worker drops its sprites and rebuilds them as needed.
 const maxSprites = 256
 
 func (d *discMasks) sprite(fill, outline uint32) *sprite {
@@ -82,14 +107,14 @@ func (d *discMasks) sprite(fill, outline uint32) *sprite {
 
 func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 	sc, d, dst := job.sc, job.disc, job.dst
-	if w.spriteID != job.id {
-		w.spriteID = job.id
+	outp := sc.pointOutline.packed()
+	if w.spriteDisc != d || w.spriteOutline != outp {
+		w.spriteDisc, w.spriteOutline = d, outp
 		clear(w.sprites)
 		if w.sprites == nil {
 			w.sprites = make(map[uint32]*sprite)
 		}
 	}
-	outp := sc.pointOutline.packed()
 	lim := d.rad + 1
 	cx0, cy0 := float64(clip.Min.X)-lim, float64(clip.Min.Y)-lim
 	cx1, cy1 := float64(clip.Max.X)+lim, float64(clip.Max.Y)+lim

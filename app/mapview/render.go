@@ -37,10 +37,11 @@ const (
 	// buffer (see strokeBegin).
 	hairlineMaxPx = 1.5
 	// stripRows: the image is cut into horizontal strips of about this many
-	// rows, which are rendered in parallel; a strip of a 1440 px wide image
-	// is then 370 KB, so it stays in a 512 KB L2 cache while drawn. There are
+	// rows, which are rendered in parallel (a strip of a 1440 px wide image
+	// is 370 KB, so it can stay in a 512 KB L2 cache while drawn). There are
 	// at least two strips per worker (and strips at least minStripRows high)
-	// so that workers balance busy and empty parts of the map.
+	// so that workers balance busy and empty parts of the map; areas that
+	// straddle strips are partly drawn by each.
 	stripRows    = 64
 	minStripRows = 32
 )
@@ -77,7 +78,10 @@ func (m *Map) Render(v View, w, h int) *image.RGBA {
 // device-independent pixel (the canvas scale, 2 on a HiDPI screen); it only
 // affects line widths, point radii and outlines, which are given in
 // device-independent pixels. Reusing dst across calls avoids allocating a
-// new image per frame. Safe to call from any goroutine.
+// new image per frame. Safe to call from any goroutine. Area masks are shared
+// with the widget's renders through the map's mask cache when the scale and
+// sub-pixel phase match (see the package documentation); the result is the
+// same as without it, up to a rounding difference of 1 in a channel value.
 func (m *Map) RenderTo(dst *image.RGBA, v View, pixelScale float32) {
 	m.mu.Lock()
 	sc := m.sc
@@ -87,7 +91,6 @@ func (m *Map) RenderTo(dst *image.RGBA, v View, pixelScale float32) {
 
 // renderJob is the read-only state shared by the strips of one render.
 type renderJob struct {
-	id     uint64 // unique per render
 	sc     *scene
 	dst    *image.RGBA
 	xf     xform
@@ -125,7 +128,6 @@ type visArea struct {
 }
 
 var (
-	renderIDs  atomic.Uint64
 	workerPool = sync.Pool{New: func() any { return new(worker) }}
 	jobPool    = sync.Pool{New: func() any { return new(renderJob) }}
 )
@@ -186,7 +188,7 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 	}
 	job := jobPool.Get().(*renderJob)
 	*job = renderJob{
-		id: renderIDs.Add(1), sc: sc, dst: dst, xf: makeXform(v, r), ps: ps, cancel: cancel,
+		sc: sc, dst: dst, xf: makeXform(v, r), ps: ps, cancel: cancel,
 		vis: job.vis[:0], visMaxY: job.visMaxY[:0],
 		lineXY: job.lineXY[:0], lineEdge: job.lineEdge[:0], lineEnds: job.lineEnds[:0],
 	}
@@ -217,7 +219,7 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 		job.transformLines(r)
 	}
 	if valid && len(sc.points) > 0 && sc.pointRadius > 0 {
-		job.disc = newDiscMasks(float64(sc.pointRadius)*ps, float64(sc.pointOutW)*ps)
+		job.disc = discFor(float64(sc.pointRadius)*ps, float64(sc.pointOutW)*ps)
 	}
 
 	// Workers take strips from a shared counter (see stripRows).
@@ -265,27 +267,31 @@ type worker struct {
 	mask    image.Alpha
 	maskBuf []uint8
 
-	xy           []float32 // transformed, simplified ring vertices (x, y pairs)
-	edge         []bool    // per vertex of xy (areas): draw the border segment from it
-	rings        []int32   // ring k is xy[rings[k]:rings[k+1]]
-	drawn        []drawnArea
-	clipA        []float32
-	clipB        []float32
-	sprites      map[uint32]*sprite // point sprites by fill colour, for render spriteID
-	spriteID     uint64
-	cov          []uint8 // stroke coverage buffer of the strip (see strokeBegin)
-	covClip      image.Rectangle
-	spanX0       []int32 // per row of the strip: touched columns [spanX0, spanX1)
-	spanX1       []int32
-	tmpRings     []int32 // ring ends while rasterizing a cached mask
-	hp           []hairPlot
-	rowCount     []int32
-	arena64      []uint64
-	arena64Gen   uint64
-	arena64Cache *maskCache
-	arena        []uint8 // mask memory for cache generation arenaGen of arenaCache
-	arenaGen     uint64
-	arenaCache   *maskCache
+	xy            []float32 // transformed, simplified ring vertices (x, y pairs)
+	edge          []bool    // per vertex of xy (areas): draw the border segment from it
+	rings         []int32   // ring k is xy[rings[k]:rings[k+1]]
+	drawn         []drawnArea
+	clipA         []float32
+	clipB         []float32
+	sprites       map[uint32]*sprite // point sprites by fill colour, for spriteDisc and spriteOutline
+	spriteDisc    *discMasks
+	spriteOutline uint32
+	cov           []uint8 // stroke coverage buffer of the strip (see strokeBegin)
+	covClip       image.Rectangle
+	spanX0        []int32 // per row of the strip: touched columns [spanX0, spanX1)
+	spanX1        []int32
+	tmpRings      []int32 // ring ends while rasterizing a cached mask
+	hp            []hairPlot
+	rowCount      []int32
+	arena64       []uint64
+	arena64Gen    uint64
+	arena64Cache  *maskCache
+	slab          []maskEntry
+	slabGen       uint64
+	slabCache     *maskCache
+	arena         []uint8 // mask memory for cache generation arenaGen of arenaCache
+	arenaGen      uint64
+	arenaCache    *maskCache
 }
 
 // drawnArea remembers, for the border pass, which rings of w.rings belong to

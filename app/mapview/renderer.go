@@ -3,6 +3,7 @@ package mapview
 import (
 	"image/color"
 	"math"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,15 +16,19 @@ import (
 // that a panned image does not spill over neighbouring widgets), over a
 // background rectangle, with the tooltip on top.
 type mapRenderer struct {
-	m       *Map
-	bg      *canvas.Rectangle
-	raster  *canvas.Raster
-	clip    *container.Clip
-	tip     *fyne.Container
-	tipBg   *canvas.Rectangle
-	label   *widget.Label
-	tipText string
-	objects []fyne.CanvasObject
+	m *Map
+	// rasterMu serialises moving and refreshing the raster. Fyne calls
+	// these on its UI thread, but fyne's test driver runs fyne.Do callbacks
+	// (the swap of a finished render) on the rendering goroutine.
+	rasterMu sync.Mutex
+	bg       *canvas.Rectangle
+	raster   *canvas.Raster
+	clip     *container.Clip
+	tip      *fyne.Container
+	tipBg    *canvas.Rectangle
+	label    *widget.Label
+	tipText  string
+	objects  []fyne.CanvasObject
 }
 
 func newMapRenderer(m *Map) *mapRenderer {
@@ -83,6 +88,14 @@ func (r *mapRenderer) Refresh() {
 	r.tipBg.Refresh()
 	r.m.syncScale()
 	r.placeRaster()
+	r.refreshRaster()
+}
+
+// refreshRaster asks for the raster to be drawn again (its generator then
+// returns the new image).
+func (r *mapRenderer) refreshRaster() {
+	r.rasterMu.Lock()
+	defer r.rasterMu.Unlock()
 	r.raster.Refresh()
 }
 
@@ -94,6 +107,8 @@ func (r *mapRenderer) Destroy() {}
 // rendered for frontView, lines up with the current view: a pan moves it, a
 // zoom scales it, until the next render replaces it.
 func (r *mapRenderer) placeRaster() {
+	r.rasterMu.Lock()
+	defer r.rasterMu.Unlock()
 	m := r.m
 	m.mu.Lock()
 	img, fv, v, pw, ph, ps := m.front, m.frontView, m.view, m.pixW, m.pixH, m.viewScale
@@ -119,8 +134,10 @@ func (r *mapRenderer) placeRaster() {
 
 // showTip places the tooltip near pos, kept inside the widget.
 func (r *mapRenderer) showTip(pos fyne.Position) {
+	changed := false
 	if r.label.Text != r.tipText {
 		r.label.SetText(r.tipText)
+		changed = true
 	}
 	ts := r.tip.MinSize()
 	ws := r.m.Size()
@@ -134,10 +151,25 @@ func (r *mapRenderer) showTip(pos fyne.Position) {
 	}
 	x = max(0, min(x, ws.Width-ts.Width))
 	y = max(0, min(y, ws.Height-ts.Height))
-	r.tip.Resize(ts)
+	if r.tip.Size() != ts {
+		r.tip.Resize(ts)
+		changed = true
+	}
 	r.tip.Move(fyne.NewPos(x, y))
 	if !r.tip.Visible() {
 		r.tip.Show()
+		changed = true
+	}
+	if changed {
+		r.tip.Refresh()
+	}
+	// A container that was hidden is unknown to the canvas, so its Show,
+	// Move and Refresh do not ask for a repaint: ask through the map's
+	// canvas.
+	if a := fyne.CurrentApp(); a != nil {
+		if c := a.Driver().CanvasForObject(r.m); c != nil {
+			c.Refresh(r.tip)
+		}
 	}
 }
 
