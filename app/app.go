@@ -48,6 +48,10 @@ type Meridian struct {
 	status  *widget.Label
 	busy    int // running tasks
 
+	// taskEnded, when set, is called on the UI thread after a task's result
+	// was shown (tests wait on it).
+	taskEnded func(err error)
+
 	// UntitledDir is where plans that the user has not saved anywhere yet
 	// live (every edit is written at once, so they are never lost).
 	UntitledDir string
@@ -68,6 +72,7 @@ func New(a fyne.App) *Meridian {
 	m.win.SetCloseIntercept(func() { m.quit() })
 
 	m.mapView = mapview.New()
+	m.mapView.SetPointOutline(pointOutlineColor, 0.5)
 	m.table = newTerritoryTable()
 	m.summary = widget.NewLabel("")
 	m.summary.Wrapping = fyne.TextWrapWord
@@ -76,7 +81,7 @@ func New(a fyne.App) *Meridian {
 
 	side := container.NewBorder(nil, m.summary, nil, nil, m.table)
 	split := container.NewHSplit(m.mapView, side)
-	split.Offset = 0.56
+	split.Offset = 0.485
 	m.win.SetContent(container.NewBorder(nil, m.status, nil, nil, split))
 	return m
 }
@@ -194,7 +199,7 @@ func (m *Meridian) show(s *session) {
 	m.mapView.Tooltip = s.tooltip
 	m.mapView.SetAreas(s.areas, s.fills())
 	m.mapView.SetLines(s.borders, stateBorderColor, 1.2)
-	m.mapView.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.6)
+	m.mapView.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.8)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))

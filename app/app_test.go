@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,10 +10,17 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/sample"
 )
+
+// taskEnds receives the error of every task that ends, per window.
+var taskEnds = map[*Meridian]chan error{}
 
 // newTestMeridian returns the main window on a headless test app, with
 // untitled plans in a temporary folder.
@@ -21,6 +30,9 @@ func newTestMeridian(t *testing.T) *Meridian {
 	m := New(a)
 	m.UntitledDir = t.TempDir()
 	m.Now = func() time.Time { return time.Date(2026, 11, 30, 9, 15, 0, 0, time.UTC) }
+	ended := make(chan error, 1)
+	m.taskEnded = func(err error) { ended <- err }
+	taskEnds[m] = ended
 	t.Cleanup(func() {
 		if m.session != nil {
 			m.session.db.Close()
@@ -122,7 +134,12 @@ func TestSaveAsContinuesInCopy(t *testing.T) {
 	untitled := s.db.Path
 	dest := filepath.Join(t.TempDir(), "West plan.meridian")
 	m.saveAs(dest)
-	waitFor(t, func() bool { return m.session != nil && m.session.db.Path == dest })
+	if err := waitTask(t, m); err != nil {
+		t.Fatal(err)
+	}
+	if m.session.db.Path != dest {
+		t.Fatalf("working in %s, want %s", m.session.db.Path, dest)
+	}
 	if _, err := os.Stat(untitled); !os.IsNotExist(err) {
 		t.Errorf("untitled file %s still exists (err %v)", untitled, err)
 	}
@@ -139,17 +156,102 @@ func TestSaveAsContinuesInCopy(t *testing.T) {
 	}
 }
 
-// waitFor polls cond (work runs in goroutines and reports through fyne.Do).
-func waitFor(t *testing.T, cond func() bool) {
+// waitTask waits for the task that the test started to end and returns its
+// error. Receiving from the channel orders the task's UI updates before the
+// test's reads.
+func waitTask(t *testing.T, m *Meridian) error {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		var ok bool
-		fyne.DoAndWait(func() { ok = cond() })
-		if ok {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case err := <-taskEnds[m]:
+		return err
+	case <-time.After(60 * time.Second):
+		t.Fatal("the task did not end within 60 s")
+		return nil
 	}
-	t.Fatal("condition not met within 30 s")
+}
+
+// TestTableRendered lays the window out at 1440×900 and finds every
+// territory's name drawn exactly once in the territory table.
+func TestTableRendered(t *testing.T) {
+	m := newTestMeridian(t)
+	s, err := m.buildSample(t.Context(), func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.show(s)
+	m.win.Resize(fyne.NewSize(1440, 900))
+	seen := map[string]int{}
+	for _, o := range test.LaidOutObjects(m.table) {
+		if txt, ok := o.(*canvas.Text); ok && o.Visible() {
+			seen[txt.Text]++
+		}
+	}
+	for _, name := range sample.Divisions {
+		if seen[name] != 1 {
+			t.Errorf("%q drawn %d times in the table", name, seen[name])
+		}
+	}
+	for _, h := range []string{"Territory", "Population", "Beds", "Accounts"} {
+		if seen[h] == 0 {
+			t.Errorf("header %q not drawn", h)
+		}
+	}
+}
+
+// TestExport writes the workbook as File > Export to Excel… does.
+func TestExport(t *testing.T) {
+	m := newTestMeridian(t)
+	s, err := m.buildSample(t.Context(), func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.show(s)
+	path := filepath.Join(t.TempDir(), "plan.xlsx")
+	m.export(path)
+	if err := waitTask(t, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(m.status.Text, "Exported "+path) {
+		t.Errorf("status = %q", m.status.Text)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("Territories", "A10"); v != "Pacific" {
+		t.Errorf("Territories!A10 = %q", v)
+	}
+}
+
+// TestTaskCancel taps Cancel in the progress dialog of a long task: the work
+// sees its context cancelled and the status bar says so.
+func TestTaskCancel(t *testing.T) {
+	m := newTestMeridian(t)
+	started := make(chan struct{})
+	m.runTask("Counting to infinity…", func(ctx context.Context, progress func(float64)) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	}, func() { t.Error("onDone ran for a cancelled task") })
+	<-started
+	var cancel *widget.Button
+	for _, o := range test.LaidOutObjects(m.win.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Cancel" {
+			cancel = b
+		}
+	}
+	if cancel == nil {
+		t.Fatal("no Cancel button in the progress dialog")
+	}
+	test.Tap(cancel)
+	if err := waitTask(t, m); !errors.Is(err, context.Canceled) {
+		t.Fatalf("task ended with %v", err)
+	}
+	if m.status.Text != "Counting to infinity… cancelled." {
+		t.Errorf("status = %q", m.status.Text)
+	}
+	if m.win.Canvas().Overlays().Top() != nil {
+		t.Error("the progress dialog is still shown")
+	}
 }

@@ -31,8 +31,12 @@ type session struct {
 // whiteSpaceColor fills units that belong to no territory.
 var whiteSpaceColor = color.NRGBA{0xBA, 0xB0, 0xAC, 0xff}
 
-// accountColor is the colour of account dots.
-var accountColor = color.NRGBA{0x20, 0x20, 0x28, 0xe6}
+// accountColor is the colour of account dots; pointOutlineColor rings them
+// so that they stand out on every territory colour.
+var (
+	accountColor      = color.NRGBA{0x1a, 0x1a, 0x22, 0xff}
+	pointOutlineColor = color.NRGBA{0xff, 0xff, 0xff, 0x90}
+)
 
 // stateBorderColor draws the borders between parent units (states).
 var stateBorderColor = color.NRGBA{0x30, 0x30, 0x38, 0xff}

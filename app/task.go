@@ -56,6 +56,9 @@ func (m *Meridian) runTask(title string, work func(ctx context.Context, progress
 		fyne.Do(func() {
 			m.busy--
 			t.dialog.Hide()
+			if m.taskEnded != nil {
+				defer m.taskEnded(err)
+			}
 			switch {
 			case err == nil:
 				if onDone != nil {

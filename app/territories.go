@@ -27,21 +27,21 @@ func territoryColumns(potentialName string) []column {
 		potentialName = "Potential"
 	}
 	return []column{
-		{"Territory", 156, func(t *planner.TerritoryMetrics) string { return t.Territory.Name }},
-		{"Rep", 64, func(t *planner.TerritoryMetrics) string {
+		{"Territory", 150, func(t *planner.TerritoryMetrics) string { return t.Territory.Name }},
+		{"Rep", 58, func(t *planner.TerritoryMetrics) string {
 			if t.RepName == "" {
 				return "Vacant"
 			}
 			return t.RepName
 		}},
-		{"Units", 50, func(t *planner.TerritoryMetrics) string { return formatCount(float64(t.Units)) }},
-		{"± %", 60, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Units) }},
-		{"Accounts", 70, func(t *planner.TerritoryMetrics) string { return formatCount(float64(t.Accounts)) }},
-		{"± %", 60, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Accounts) }},
-		{"Population", 90, func(t *planner.TerritoryMetrics) string { return formatCount(t.Population) }},
-		{"± %", 60, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Population) }},
-		{potentialName, 70, func(t *planner.TerritoryMetrics) string { return formatCount(t.Potential) }},
-		{"± %", 60, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Potential) }},
+		{"Units", 46, func(t *planner.TerritoryMetrics) string { return formatCount(float64(t.Units)) }},
+		{"± %", 56, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Units) }},
+		{"Accounts", 66, func(t *planner.TerritoryMetrics) string { return formatCount(float64(t.Accounts)) }},
+		{"± %", 56, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Accounts) }},
+		{"Population", 84, func(t *planner.TerritoryMetrics) string { return formatCount(t.Population) }},
+		{"± %", 56, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Population) }},
+		{potentialName, 60, func(t *planner.TerritoryMetrics) string { return formatCount(t.Potential) }},
+		{"± %", 56, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Potential) }},
 	}
 }
 
@@ -64,6 +64,7 @@ func newTerritoryTable() *territoryTable {
 			swatch.SetMinSize(fyne.NewSize(12, 12))
 			swatch.CornerRadius = 2
 			text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			text.TextSize = theme.TextSize() - 1
 			return container.NewBorder(nil, nil, container.NewCenter(swatch), nil, container.NewPadded(text))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -93,6 +94,7 @@ func newTerritoryTable() *territoryTable {
 	tt.CreateHeader = func() fyne.CanvasObject {
 		text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 		text.TextStyle = fyne.TextStyle{Bold: true}
+		text.TextSize = theme.TextSize() - 1
 		return container.NewPadded(text)
 	}
 	tt.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
