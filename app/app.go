@@ -72,7 +72,6 @@ func New(a fyne.App) *Meridian {
 	m.win.SetCloseIntercept(func() { m.quit() })
 
 	m.mapView = mapview.New()
-	m.mapView.SetPointOutline(pointOutlineColor, 0.5)
 	m.table = newTerritoryTable()
 	m.summary = widget.NewLabel("")
 	m.summary.Wrapping = fyne.TextWrapWord
@@ -196,10 +195,7 @@ func (m *Meridian) show(s *session) {
 	}
 	m.session = s
 	m.win.SetTitle("Meridian — " + s.plan.Name)
-	m.mapView.Tooltip = s.tooltip
-	m.mapView.SetAreas(s.areas, s.fills())
-	m.mapView.SetLines(s.borders, stateBorderColor, 1.2)
-	m.mapView.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.8)
+	s.setMapLayers(m.mapView)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))

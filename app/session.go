@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"strconv"
 
+	"github.com/meridianplan/meridian/app/mapview"
 	"github.com/meridianplan/meridian/geo"
 	"github.com/meridianplan/meridian/planner"
 	"github.com/meridianplan/meridian/planner/sqlite"
@@ -120,6 +121,17 @@ func (s *session) refresh() {
 			}
 		}
 	}
+}
+
+// setMapLayers gives the map the session's layers: units filled in their
+// territory's colour, parent (state) borders, account dots, and the hover
+// text.
+func (s *session) setMapLayers(mv *mapview.Map) {
+	mv.Tooltip = s.tooltip
+	mv.SetAreas(s.areas, s.fills())
+	mv.SetLines(s.borders, stateBorderColor, 1.2)
+	mv.SetPointOutline(pointOutlineColor, 0.5)
+	mv.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.8)
 }
 
 // fills returns each unit's fill colour: its territory's, or white space.
