@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -42,11 +44,16 @@ type Meridian struct {
 
 	session *session // nil until a plan is open
 
-	mapView *mapview.Map
-	table   *territoryTable
-	summary *widget.Label
-	status  *widget.Label
-	busy    int // running tasks
+	mapView  *mapview.Map
+	table    *territoryTable
+	summary  *widget.Label
+	status   *widget.Label
+	tasks    sync.WaitGroup // counts tasks whose work has not returned
+	quitting atomic.Bool    // set once the application is stopping
+
+	mu      sync.Mutex                   // guards running, pending and session
+	running map[*task]context.CancelFunc // tasks in progress
+	pending map[*sqlite.DB]bool          // plan files opened by tasks, not shown yet
 
 	// taskEnded, when set, is called on the UI thread after a task's result
 	// was shown (tests wait on it).
@@ -62,14 +69,14 @@ type Meridian struct {
 // New creates the main window of a (Fyne) application a. Call Start, then
 // a.Run or w.ShowAndRun.
 func New(a fyne.App) *Meridian {
-	m := &Meridian{app: a, Now: time.Now}
+	m := &Meridian{app: a, Now: time.Now, running: map[*task]context.CancelFunc{}}
 	m.UntitledDir = filepath.Join(a.Storage().RootURI().Path(), "Untitled plans")
 	m.win = a.NewWindow("Meridian")
 	m.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m.win.SetMainMenu(m.mainMenu())
 	m.win.Resize(fyne.NewSize(1440, 900))
 	m.win.SetMaster()
-	m.win.SetCloseIntercept(func() { m.quit() })
+	m.win.SetCloseIntercept(m.Quit)
 
 	m.mapView = mapview.New()
 	m.table = newTerritoryTable()
@@ -108,7 +115,7 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	saveAs.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod | fyne.KeyModifierShift}
 	export := fyne.NewMenuItem("Export to Excel…", m.showExport)
 	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: mod}
-	quit := fyne.NewMenuItem("Quit", m.quit)
+	quit := fyne.NewMenuItem("Quit", m.Quit)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}
 	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit)
@@ -145,7 +152,9 @@ func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*se
 	if err != nil {
 		return nil, err
 	}
+	m.adopt(db)
 	if err := db.Replace(ctx, p); err != nil {
+		m.release(db)
 		db.Close()
 		os.Remove(path)
 		return nil, err
@@ -153,6 +162,7 @@ func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*se
 	progress(0.8)
 	s, err := newSession(ctx, db, p)
 	if err != nil {
+		m.release(db)
 		db.Close()
 		return nil, err
 	}
@@ -180,6 +190,9 @@ func (m *Meridian) open(path string) {
 	m.runTask("Opening "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
 		var err error
 		s, err = openSession(ctx, path, progress)
+		if err == nil {
+			m.adopt(s.db)
+		}
 		return err
 	}, func() {
 		s.untitled = strings.HasPrefix(s.db.Path, m.UntitledDir+string(filepath.Separator))
@@ -193,7 +206,10 @@ func (m *Meridian) show(s *session) {
 	if old := m.session; old != nil && old != s {
 		old.db.Close()
 	}
+	m.release(s.db)
+	m.mu.Lock()
 	m.session = s
+	m.mu.Unlock()
 	m.win.SetTitle("Meridian — " + s.plan.Name)
 	s.setMapLayers(m.mapView)
 	m.mapView.FitAll()
@@ -284,6 +300,9 @@ func (m *Meridian) saveAs(path string) {
 		progress(0.5)
 		var err error
 		db, err = sqlite.Open(path)
+		if err == nil {
+			m.adopt(db)
+		}
 		return err
 	}, func() {
 		s.db.Close()
@@ -352,13 +371,4 @@ func (m *Meridian) showAbout() {
 	d := dialog.NewCustom("About Meridian", "Close", container.NewVScroll(l), m.win)
 	d.Resize(fyne.NewSize(640, 380))
 	d.Show()
-}
-
-// quit closes the plan file (checkpointing it into one file) and exits.
-func (m *Meridian) quit() {
-	if m.session != nil {
-		m.session.db.Close()
-		m.session = nil
-	}
-	m.app.Quit()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/sqlite"
 )
 
 // task is long work that runs off the UI thread, shown in a dialog with a
@@ -38,7 +40,10 @@ func (m *Meridian) runTask(title string, work func(ctx context.Context, progress
 	t.dialog = dialog.NewCustomWithoutButtons("Working", content, m.win)
 	t.dialog.Resize(fyne.NewSize(420, t.dialog.MinSize().Height))
 	t.dialog.Show()
-	m.busy++
+	m.tasks.Add(1)
+	m.mu.Lock()
+	m.running[t] = cancel
+	m.mu.Unlock()
 	progress := func(f float64) {
 		t.mu.Lock()
 		show := f >= 1 || f-t.lastShow >= 0.01
@@ -53,8 +58,14 @@ func (m *Meridian) runTask(title string, work func(ctx context.Context, progress
 	go func() {
 		err := work(ctx, progress)
 		cancel()
+		m.tasks.Done()
 		fyne.Do(func() {
-			m.busy--
+			m.mu.Lock()
+			delete(m.running, t)
+			m.mu.Unlock()
+			if m.quitting.Load() {
+				return // the window is gone; Shutdown closes what the task opened
+			}
 			t.dialog.Hide()
 			if m.taskEnded != nil {
 				defer m.taskEnded(err)
@@ -81,4 +92,68 @@ func (m *Meridian) showError(err error) {
 		msg = err.Error() // the system's reason: "permission denied", "no space left on device"
 	}
 	dialog.ShowError(errors.New(msg), m.win)
+}
+
+// quitWait bounds how long Shutdown waits for cancelled tasks to stop.
+const quitWait = 15 * time.Second
+
+// Quit ends the application (File > Quit, closing the window). Call it on
+// the UI thread; the caller of fyne.App.Run then calls Shutdown.
+func (m *Meridian) Quit() {
+	m.cancelTasks()
+	m.app.Quit()
+}
+
+// cancelTasks marks the application as quitting and cancels every running
+// task.
+func (m *Meridian) cancelTasks() {
+	m.quitting.Store(true)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, cancel := range m.running {
+		cancel()
+	}
+}
+
+// Shutdown must be called after fyne.App.Run returns, however the
+// application was asked to stop (File > Quit, closing the window, or SIGTERM
+// and Ctrl+C, which Fyne turns into a quit). It cancels running tasks, waits
+// for them to stop (at most quitWait), and closes every plan file it has
+// open, folding each write-ahead log back into its one .meridian file.
+func (m *Meridian) Shutdown() {
+	m.cancelTasks()
+	done := make(chan struct{})
+	go func() { m.tasks.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(quitWait):
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for db := range m.pending {
+		db.Close()
+	}
+	m.pending = nil
+	if m.session != nil {
+		m.session.db.Close()
+	}
+}
+
+// adopt records a plan file that a task opened and the UI has not shown yet,
+// so that Shutdown closes it if the application stops first. It is safe to
+// call from any goroutine.
+func (m *Meridian) adopt(db *sqlite.DB) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pending == nil {
+		m.pending = map[*sqlite.DB]bool{}
+	}
+	m.pending[db] = true
+}
+
+// release forgets a plan file recorded by adopt, once the UI owns it.
+func (m *Meridian) release(db *sqlite.DB) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.pending, db)
 }

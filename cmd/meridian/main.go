@@ -34,4 +34,5 @@ func main() {
 	m.Window().Show()
 	m.Start(flag.Arg(0))
 	a.Run()
+	m.Shutdown() // close the plan file cleanly, however the app was stopped
 }
