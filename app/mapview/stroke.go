@@ -181,6 +181,22 @@ func (w *worker) strokePath(xy []float32, edge []bool, closed bool, hw float64) 
 // column by column (thinLine); wider ones as exact capsules.
 const thinLineMaxHW = 1.5
 
+// clipStroke clips the segment a-b to the coverage buffer's clip rectangle
+// grown by the stroke's reach R (device pixels); ok is false when nothing of
+// the stroke can touch the buffer.
+func (w *worker) clipStroke(ax, ay, bx, by, R float64) (float64, float64, float64, float64, bool) {
+	clip := w.covClip
+	cx0, cy0 := float64(clip.Min.X)-R-1, float64(clip.Min.Y)-R-1
+	cx1, cy1 := float64(clip.Max.X)+R+1, float64(clip.Max.Y)+R+1
+	if max(ay, by) < cy0 || min(ay, by) > cy1 || max(ax, bx) < cx0 || min(ax, bx) > cx1 {
+		return 0, 0, 0, 0, false
+	}
+	if ax >= cx0 && ax <= cx1 && bx >= cx0 && bx <= cx1 && ay >= cy0 && ay <= cy1 && by >= cy0 && by <= cy1 {
+		return ax, ay, bx, by, true
+	}
+	return clipSegment(ax, ay, bx, by, cx0, cy0, cx1, cy1)
+}
+
 // thinLine plots the segment a-b with half width hw into the coverage
 // buffer, stepping along the major axis: each pixel gets coverage
 // hw + 0.5 - (its distance to the line), and the segment is extended by hw
@@ -188,16 +204,9 @@ const thinLineMaxHW = 1.5
 func (w *worker) thinLine(ax, ay, bx, by, hw float64) {
 	clip := w.covClip
 	R := hw + 0.5
-	cx0, cy0 := float64(clip.Min.X)-R-1, float64(clip.Min.Y)-R-1
-	cx1, cy1 := float64(clip.Max.X)+R+1, float64(clip.Max.Y)+R+1
-	if max(ay, by) < cy0 || min(ay, by) > cy1 || max(ax, bx) < cx0 || min(ax, bx) > cx1 {
+	var ok bool
+	if ax, ay, bx, by, ok = w.clipStroke(ax, ay, bx, by, R); !ok {
 		return
-	}
-	if !(ax >= cx0 && ax <= cx1 && bx >= cx0 && bx <= cx1 && ay >= cy0 && ay <= cy1 && by >= cy0 && by <= cy1) {
-		var ok bool
-		if ax, ay, bx, by, ok = clipSegment(ax, ay, bx, by, cx0, cy0, cx1, cy1); !ok {
-			return
-		}
 	}
 	dx, dy := bx-ax, by-ay
 	steep := math.Abs(dy) > math.Abs(dx)
@@ -256,16 +265,9 @@ func (w *worker) thinLine(ax, ay, bx, by, hw float64) {
 func (w *worker) capsule(ax, ay, bx, by, hw float64) {
 	clip := w.covClip
 	R := hw + 0.5
-	cx0, cy0 := float64(clip.Min.X)-R-1, float64(clip.Min.Y)-R-1
-	cx1, cy1 := float64(clip.Max.X)+R+1, float64(clip.Max.Y)+R+1
-	if max(ay, by) < cy0 || min(ay, by) > cy1 || max(ax, bx) < cx0 || min(ax, bx) > cx1 {
+	var ok bool
+	if ax, ay, bx, by, ok = w.clipStroke(ax, ay, bx, by, R); !ok {
 		return
-	}
-	if !(ax >= cx0 && ax <= cx1 && bx >= cx0 && bx <= cx1 && ay >= cy0 && ay <= cy1 && by >= cy0 && by <= cy1) {
-		var ok bool
-		if ax, ay, bx, by, ok = clipSegment(ax, ay, bx, by, cx0, cy0, cx1, cy1); !ok {
-			return
-		}
 	}
 	dx, dy := bx-ax, by-ay
 	l2 := dx*dx + dy*dy
