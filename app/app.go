@@ -167,6 +167,11 @@ func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*se
 		return nil, err
 	}
 	s.untitled = true
+	if s.pristine, err = db.Modified(ctx); err != nil {
+		m.release(db)
+		db.Close()
+		return nil, err
+	}
 	progress(1)
 	return s, nil
 }
@@ -203,8 +208,8 @@ func (m *Meridian) open(path string) {
 // show makes s the open plan: window title, map, table and summary. It
 // closes the plan that was open. Call on the UI thread.
 func (m *Meridian) show(s *session) {
-	if old := m.session; old != nil && old != s {
-		old.db.Close()
+	if old := m.session; old != nil && old.db != s.db {
+		old.close()
 	}
 	m.release(s.db)
 	m.mu.Lock()
@@ -310,7 +315,7 @@ func (m *Meridian) saveAs(path string) {
 			os.Remove(s.db.Path) // saved elsewhere now
 		}
 		moved := *s
-		moved.db, moved.untitled = db, false
+		moved.db, moved.untitled, moved.pristine = db, false, time.Time{}
 		m.show(&moved)
 	})
 }

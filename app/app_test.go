@@ -255,3 +255,42 @@ func TestTaskCancel(t *testing.T) {
 		t.Error("the progress dialog is still shown")
 	}
 }
+
+// TestUntitledSampleNotPiledUp: building the sample again replaces an
+// untitled plan nobody edited (it is deleted, not kept as a copy), while an
+// edited one is kept.
+func TestUntitledSampleNotPiledUp(t *testing.T) {
+	m := newTestMeridian(t)
+	first, err := m.buildSample(t.Context(), func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.show(first)
+	m.Now = func() time.Time { return time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC) }
+	second, err := m.buildSample(t.Context(), func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.show(second)
+	if _, err := os.Stat(first.db.Path); !os.IsNotExist(err) {
+		t.Errorf("unedited untitled plan %s kept (err %v)", first.db.Path, err)
+	}
+	// An edit makes it worth keeping.
+	second.db.Now = func() time.Time { return time.Date(2026, 11, 30, 10, 5, 0, 0, time.UTC) }
+	if err := second.db.RenameTerritory(t.Context(), 1, "Northeast"); err != nil {
+		t.Fatal(err)
+	}
+	m.Now = func() time.Time { return time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC) }
+	third, err := m.buildSample(t.Context(), func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.show(third)
+	if _, err := os.Stat(second.db.Path); err != nil {
+		t.Errorf("edited untitled plan was removed: %v", err)
+	}
+	plans, _ := filepath.Glob(filepath.Join(m.UntitledDir, "*"+PlanExtension))
+	if len(plans) != 2 {
+		t.Errorf("untitled folder holds %q, want the edited and the open plan", plans)
+	}
+}

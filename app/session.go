@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/meridianplan/meridian/app/mapview"
 	"github.com/meridianplan/meridian/geo"
@@ -27,6 +29,24 @@ type session struct {
 	unitAccounts []int       // accounts per unit, by unit index
 	territoryOf  []int       // index in scenario.Territories per unit, -1 for white space
 	untitled     bool        // the file lives in the untitled plans folder
+	// pristine is the plan file's modification time when it was built from
+	// the sample; zero for plans opened from a file.
+	pristine time.Time
+}
+
+// close closes the plan file. An untitled plan that was never edited since
+// it was built from the sample is deleted: it can be built again exactly,
+// and keeping it would fill the untitled folder with copies.
+func (s *session) close() {
+	discard := false
+	if s.untitled && !s.pristine.IsZero() {
+		if mod, err := s.db.Modified(context.Background()); err == nil && mod.Equal(s.pristine) {
+			discard = true
+		}
+	}
+	if err := s.db.Close(); err == nil && discard {
+		os.Remove(s.db.Path)
+	}
 }
 
 // whiteSpaceColor fills units that belong to no territory.

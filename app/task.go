@@ -135,7 +135,7 @@ func (m *Meridian) Shutdown() {
 	}
 	m.pending = nil
 	if m.session != nil {
-		m.session.db.Close()
+		m.session.close()
 	}
 }
 
