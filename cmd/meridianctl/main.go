@@ -217,7 +217,10 @@ type ReportUnassigned struct {
 	Accounts          int     `json:"accounts"`
 	UnlocatedAccounts int     `json:"unlocated_accounts"`
 	Population        float64 `json:"population"`
-	Potential         float64 `json:"potential"`
+	// UnitsWithoutPopulation counts units with no population estimate (not
+	// zero people: no data), left out of population.
+	UnitsWithoutPopulation int     `json:"units_without_population"`
+	Potential              float64 `json:"potential"`
 }
 
 // ReportTotals covers the whole plan.
@@ -242,7 +245,7 @@ func newReport(p *planner.Plan, m planner.Metrics) Report {
 		})
 	}
 	w := m.WhiteSpace
-	r.Unassigned = ReportUnassigned{Units: w.Units, Accounts: w.Accounts, UnlocatedAccounts: m.UnlocatedAccounts, Population: w.Population, Potential: w.Potential}
+	r.Unassigned = ReportUnassigned{Units: w.Units, Accounts: w.Accounts, UnlocatedAccounts: m.UnlocatedAccounts, Population: w.Population, UnitsWithoutPopulation: w.PopulationMissing, Potential: w.Potential}
 	r.Totals = ReportTotals{Territories: len(m.Territories), Units: m.Total.Units, Accounts: m.Total.Accounts, Population: m.Total.Population, Potential: m.Total.Potential}
 	return r
 }
@@ -259,30 +262,54 @@ func cmdReport(ctx context.Context, path, scenario string, asJSON bool, stdout i
 	if err != nil {
 		return err
 	}
-	r := newReport(p, planner.ComputeMetrics(p, s))
+	m := planner.ComputeMetrics(p, s)
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return enc.Encode(newReport(p, m))
 	}
-	fmt.Fprintf(stdout, "%s — scenario %s\n\n", r.Plan, r.Scenario)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "Territory\tRep\tUnits\tDev %%\tAccounts\tDev %%\tPopulation\tDev %%\t%s\tDev %%\t\n", r.PotentialName)
-	for _, t := range r.Territories {
-		rep := t.Rep
+	return writeTextReport(stdout, p, m)
+}
+
+// writeTextReport prints the metrics as an aligned table.
+func writeTextReport(w io.Writer, p *planner.Plan, m planner.Metrics) error {
+	potential := p.PotentialName
+	if potential == "" {
+		potential = "Potential"
+	}
+	fmt.Fprintf(w, "%s — scenario %s\n\n", p.Name, m.ScenarioName)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	// Names are padded so that they read left-aligned in a right-aligned table.
+	width := len("White space")
+	for _, t := range m.Territories {
+		width = max(width, len([]rune(t.Territory.Name)))
+	}
+	name := func(s string) string { return s + strings.Repeat(" ", width-len([]rune(s))) }
+	pop := func(t planner.Totals) string {
+		if t.PopulationMissing > 0 && t.PopulationMissing == t.Units {
+			return "no data"
+		}
+		return fmt.Sprintf("%.0f", t.Population)
+	}
+	fmt.Fprintf(tw, "%s\tRep\tUnits\tDev %%\tAccounts\tDev %%\tPopulation\tDev %%\t%s\tDev %%\t\n", name("Territory"), potential)
+	for _, t := range m.Territories {
+		rep := t.RepName
 		if rep == "" {
 			rep = "vacant"
 		}
-		d := t.DeviationPct
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%+.1f\t%d\t%+.1f\t%.0f\t%+.1f\t%.0f\t%+.1f\t\n", t.Name, rep, t.Units, d.Units, t.Accounts, d.Accounts, t.Population, d.Population, t.Potential, d.Potential)
+		d := t.Deviation
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%+.1f\t%d\t%+.1f\t%s\t%+.1f\t%.0f\t%+.1f\t\n", name(t.Territory.Name), rep, t.Units, d.Units, t.Accounts, d.Accounts, pop(t.Totals), d.Population, t.Potential, d.Potential)
 	}
-	u := r.Unassigned
-	fmt.Fprintf(tw, "White space\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", u.Units, u.Accounts, u.Population, u.Potential)
-	fmt.Fprintf(tw, "Total\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", r.Totals.Units, r.Totals.Accounts, r.Totals.Population, r.Totals.Potential)
+	fmt.Fprintf(tw, "%s\t\t%d\t\t%d\t\t%s\t\t%.0f\t\t\n", name("White space"), m.WhiteSpace.Units, m.WhiteSpace.Accounts, pop(m.WhiteSpace), m.WhiteSpace.Potential)
+	fmt.Fprintf(tw, "%s\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", name("Total"), m.Total.Units, m.Total.Accounts, m.Total.Population, m.Total.Potential)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d accounts are in no unit.\n", u.UnlocatedAccounts)
+	if n := m.UnlocatedAccounts; n == 1 {
+		fmt.Fprintln(w, "\n1 account is in no unit (counted in the white space).")
+	} else if n > 1 {
+		fmt.Fprintf(w, "\n%d accounts are in no unit (counted in the white space).\n", n)
+	}
 	return nil
 }
 
