@@ -79,6 +79,7 @@ func New(a fyne.App) *Meridian {
 	m.win.SetCloseIntercept(m.Quit)
 
 	m.mapView = mapview.New()
+	styleMap(m.mapView)
 	m.table = newTerritoryTable()
 	m.summary = widget.NewLabel("")
 	m.summary.Wrapping = fyne.TextWrapWord
@@ -216,7 +217,8 @@ func (m *Meridian) show(s *session) {
 	m.session = s
 	m.mu.Unlock()
 	m.win.SetTitle("Meridian — " + s.plan.Name)
-	s.setMapLayers(m.mapView)
+	m.mapView.Tooltip = s.tooltip
+	m.mapView.SetLayers(s.layers)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))

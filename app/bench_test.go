@@ -26,7 +26,8 @@ func BenchmarkRenderSampleMap(b *testing.B) {
 	}
 	defer s.db.Close()
 	mv := mapview.New()
-	s.setMapLayers(mv)
+	styleMap(mv)
+	mv.SetLayers(s.layers)
 	v, ok := mv.FitView(1440, 900)
 	if !ok {
 		b.Fatal("no view")

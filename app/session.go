@@ -25,10 +25,11 @@ type session struct {
 
 	areas        []orb.MultiPolygon // unit geometries in the map plane (geo.AlbersUSA)
 	borders      orb.MultiLineString
-	points       []orb.Point // account locations in the map plane
-	unitAccounts []int       // accounts per unit, by unit index
-	territoryOf  []int       // index in scenario.Territories per unit, -1 for white space
-	untitled     bool        // the file lives in the untitled plans folder
+	points       []orb.Point     // account locations in the map plane
+	unitAccounts []int           // accounts per unit, by unit index
+	territoryOf  []int           // index in scenario.Territories per unit, -1 for white space
+	layers       *mapview.Layers // prepared off the UI thread by newSession
+	untitled     bool            // the file lives in the untitled plans folder
 	// pristine is the plan file's modification time when it was built from
 	// the sample; zero for plans opened from a file.
 	pristine time.Time
@@ -122,6 +123,7 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 		}
 	}
 	s.refresh()
+	s.layers = s.mapLayers()
 	return s, nil
 }
 
@@ -143,15 +145,19 @@ func (s *session) refresh() {
 	}
 }
 
-// setMapLayers gives the map the session's layers: units filled in their
-// territory's colour, parent (state) borders, account dots, and the hover
-// text.
-func (s *session) setMapLayers(mv *mapview.Map) {
-	mv.Tooltip = s.tooltip
-	mv.SetAreas(s.areas, s.fills())
-	mv.SetLines(s.borders, stateBorderColor, 1.2)
+// mapLayers prepares what the map draws: units filled in their territory's
+// colour, parent (state) borders and account dots. It is costly (tens of
+// milliseconds) and safe to run off the UI thread.
+func (s *session) mapLayers() *mapview.Layers {
+	return mapview.NewLayers().
+		Areas(s.areas, s.fills()).
+		Lines(s.borders, stateBorderColor, 1.2).
+		Points(s.points, repeatColor(accountColor, len(s.points)), 1.8)
+}
+
+// styleMap sets the map's style for Meridian's layers.
+func styleMap(mv *mapview.Map) {
 	mv.SetPointOutline(pointOutlineColor, 0.5)
-	mv.SetPoints(s.points, repeatColor(accountColor, len(s.points)), 1.8)
 }
 
 // fills returns each unit's fill colour: its territory's, or white space.

@@ -1,6 +1,7 @@
 package mapview_test
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -590,5 +591,44 @@ func TestRendersAfterBurstOfChanges(t *testing.T) {
 		if r, g, b, _ := img.At(int(pos.X), int(pos.Y)).RGBA(); r>>8 != uint32(want.R) || g>>8 != uint32(want.G) || b>>8 != uint32(want.B) {
 			t.Fatalf("burst %d: shown pixel %v, want %v", k, img.At(int(pos.X), int(pos.Y)), want)
 		}
+	}
+}
+
+// TestSetLayers: layers prepared in another goroutine render like the same
+// data given through SetAreas, SetLines and SetPoints, and keep the map's
+// style.
+func TestSetLayers(t *testing.T) {
+	test.NewTempApp(t)
+	states := loadStates(t)
+	fills := palette(len(states))
+	lines := stateLines(states)
+	pts, pfills := randomPoints(300, contiguous())
+	outline := color.NRGBA{0xff, 0, 0, 0xff}
+
+	direct := mapview.New()
+	direct.SetPointOutline(outline, 1)
+	direct.SetAreas(states, fills)
+	direct.SetLines(lines, color.NRGBA{A: 0xff}, 1.5)
+	direct.SetPoints(pts, pfills, 3)
+
+	prepared := make(chan *mapview.Layers)
+	go func() {
+		prepared <- mapview.NewLayers().Areas(states, fills).Lines(lines, color.NRGBA{A: 0xff}, 1.5).Points(pts, pfills, 3)
+	}()
+	viaLayers := mapview.New()
+	viaLayers.SetPointOutline(outline, 1)
+	viaLayers.SetLayers(<-prepared)
+
+	v, ok := direct.FitView(400, 250)
+	if !ok {
+		t.Fatal("no view")
+	}
+	a, b := direct.Render(v, 400, 250), viaLayers.Render(v, 400, 250)
+	if !bytes.Equal(a.Pix, b.Pix) {
+		t.Error("SetLayers renders differently from SetAreas + SetLines + SetPoints")
+	}
+	viaLayers.SetLayers(nil)
+	if img := viaLayers.Render(v, 10, 10); img.RGBAAt(5, 5) != rgba(mapview.DefaultBackground) {
+		t.Errorf("empty layers draw %v", img.RGBAAt(5, 5))
 	}
 }
