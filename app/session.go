@@ -116,7 +116,9 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 	s.unitAccounts = make([]int, len(p.Units))
 	for _, a := range p.Accounts {
 		if a.HasLocation {
-			s.points = append(s.points, proj.Point(a.Location))
+			if q, ok := proj.Point(a.Location); ok {
+				s.points = append(s.points, q)
+			}
 		}
 		if i, ok := index[a.UnitCode]; ok {
 			s.unitAccounts[i]++

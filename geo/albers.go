@@ -53,8 +53,9 @@ type Inset struct {
 
 // Composite is a projection made of insets, like an atlas page of the United
 // States with Alaska and Hawaii moved next to the lower 48. The first inset
-// whose Bound holds a feature's anchor point draws it; the last inset is the
-// default. Output is a y-up plane.
+// whose Bound holds a feature's anchor point draws it. A point in no inset is
+// not on the map (Point says so); a polygon or line in no inset is drawn by
+// the last inset, so that no feature is lost. Output is a y-up plane.
 type Composite []Inset
 
 // AlbersUSA is the composite used for US maps, about 1,000 plane units wide:
@@ -77,7 +78,7 @@ var AlbersUSA = NewComposite(
 		Proj: NewAlbers(145, 0, 8, 18), Center: orb.Point{145.5, 17}, Scale: 700, Offset: orb.Point{-40, -240}},
 	Inset{Name: "American Samoa", Bound: orb.Bound{Min: orb.Point{-171.5, -15}, Max: orb.Point{-168, -10}},
 		Proj: NewAlbers(-170, 0, -8, -18), Center: orb.Point{-170, -14.2}, Scale: 1000, Offset: orb.Point{10, -260}},
-	Inset{Name: "Lower 48", Bound: orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}},
+	Inset{Name: "Lower 48", Bound: orb.Bound{Min: orb.Point{-128, 23}, Max: orb.Point{-64, 51}},
 		Proj: NewAlbers(-96, 0, 29.5, 45.5), Center: orb.Point{-96.6, 38.7}, Scale: 1000, Offset: orb.Point{0, 0}},
 )
 
@@ -91,12 +92,20 @@ func NewComposite(insets ...Inset) Composite {
 	return c
 }
 
-// inset returns the inset that draws anchor (lon/lat).
+// inset returns the inset that draws anchor (lon/lat), or nil.
 func (c Composite) inset(anchor orb.Point) *Inset {
 	for i := range c {
 		if c[i].Bound.Contains(anchor) {
 			return &c[i]
 		}
+	}
+	return nil
+}
+
+// insetOrLast returns the inset that draws anchor, or the last one.
+func (c Composite) insetOrLast(anchor orb.Point) *Inset {
+	if in := c.inset(anchor); in != nil {
+		return in
 	}
 	return &c[len(c)-1]
 }
@@ -106,8 +115,16 @@ func (in *Inset) project(p orb.Point) orb.Point {
 	return orb.Point{(q[0]-in.origin[0])*in.Scale + in.Offset[0], (q[1]-in.origin[1])*in.Scale + in.Offset[1]}
 }
 
-// Point projects a lon/lat point (WGS84 degrees) to the plane.
-func (c Composite) Point(p orb.Point) orb.Point { return c.inset(p).project(p) }
+// Point projects a lon/lat point (WGS84 degrees) to the plane; ok is false
+// when no inset shows p (a hospital in Palau on a US map, say), and the
+// point should not be drawn.
+func (c Composite) Point(p orb.Point) (q orb.Point, ok bool) {
+	in := c.inset(p)
+	if in == nil {
+		return orb.Point{}, false
+	}
+	return in.project(p), true
+}
 
 // MultiPolygon projects a lon/lat multipolygon to the plane as one piece: the
 // inset is chosen by the centre of the bound of its largest part, so a
@@ -131,7 +148,7 @@ func (c Composite) MultiPolygon(mp orb.MultiPolygon) orb.MultiPolygon {
 	if len(mp[largest]) > 0 {
 		anchor = mp[largest][0].Bound().Center()
 	}
-	in := c.inset(anchor)
+	in := c.insetOrLast(anchor)
 	out := make(orb.MultiPolygon, len(mp))
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
@@ -154,7 +171,7 @@ func (c Composite) MultiLineString(ml orb.MultiLineString) orb.MultiLineString {
 		if len(ls) == 0 {
 			continue
 		}
-		in := c.inset(ls[len(ls)/2])
+		in := c.insetOrLast(ls[len(ls)/2])
 		l := make(orb.LineString, len(ls))
 		for k, p := range ls {
 			l[k] = in.project(p)

@@ -12,7 +12,10 @@ import (
 )
 
 // project maps lon/lat to the plane as the app does, with geo.AlbersUSA.
-func project(lon, lat float64) orb.Point { return geo.AlbersUSA.Point(orb.Point{lon, lat}) }
+func project(lon, lat float64) orb.Point {
+	q, _ := geo.AlbersUSA.Point(orb.Point{lon, lat})
+	return q
+}
 
 // pacific reports the Pacific territories (American Samoa, Guam, Northern
 // Mariana Islands), which loadStates leaves out.

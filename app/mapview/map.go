@@ -81,6 +81,7 @@ type Map struct {
 	view       View
 	hasView    bool
 	fitPending bool
+	fitted     bool    // the view is a fit (FitAll) the user has not moved: refit on resize
 	pixW, pixH int     // device size of the widget at the last layout
 	texScale   float32 // device px per dp reported by the painter (0 = unknown)
 	viewScale  float32 // pixel scale the view was last adjusted to
@@ -239,14 +240,15 @@ func (m *Map) SetView(v View) {
 	}
 	m.syncScale()
 	m.mu.Lock()
-	m.view, m.hasView, m.fitPending = v, true, false
+	m.view, m.hasView, m.fitPending, m.fitted = v, true, false, false
 	m.mu.Unlock()
 	m.changed(false)
 }
 
 // FitAll sets the view to show the bound of all areas (or, with no areas,
 // of the lines and points) with a small margin. Before the widget has a size
-// the fit is done at its first layout.
+// the fit is done at its first layout. The view stays fitted when the widget
+// is resized, until the user pans or zooms or SetView is called.
 func (m *Map) FitAll() {
 	m.syncScale()
 	m.mu.Lock()
@@ -268,7 +270,7 @@ func (m *Map) fitLocked() bool {
 		return false
 	}
 	m.view = v
-	m.hasView, m.fitPending = true, false
+	m.hasView, m.fitPending, m.fitted = true, false, true
 	return true
 }
 
@@ -343,6 +345,7 @@ func (m *Map) Zoom(factor float64, around fyne.Position) {
 	dy := float64(around.Y)*float64(ps) - float64(m.pixH)/2
 	qx, qy := v.Center[0]+dx/v.Scale, v.Center[1]-dy/v.Scale
 	m.view = View{Center: orb.Point{qx - dx/ns, qy + dy/ns}, Scale: ns}
+	m.fitted = false
 	m.mu.Unlock()
 	m.changed(false)
 }
@@ -417,6 +420,9 @@ func (m *Map) syncScale() float32 {
 		m.pixW, m.pixH = w, h
 		m.abortGen.Add(1)
 		changed = true
+		if m.fitted {
+			m.fitPending = true // a fitted view stays fitted when the widget is resized
+		}
 	}
 	fit := m.fitPending && m.fitLocked()
 	m.mu.Unlock()
@@ -564,6 +570,7 @@ func (m *Map) Dragged(ev *fyne.DragEvent) {
 	m.dragRemX, m.dragRemY = dx-sx, dy-sy
 	m.view.Center[0] -= sx / s
 	m.view.Center[1] += sy / s
+	m.fitted = false
 	m.mu.Unlock()
 	if r := m.rend; r != nil {
 		r.placeRaster()

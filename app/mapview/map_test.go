@@ -632,3 +632,26 @@ func TestSetLayers(t *testing.T) {
 		t.Errorf("empty layers draw %v", img.RGBAAt(5, 5))
 	}
 }
+
+// TestFitFollowsResize: a fitted view is fitted again when the widget is
+// resized; once the user pans, a resize keeps the user's view.
+func TestFitFollowsResize(t *testing.T) {
+	m, win := newTestMap(t, 400, 200)
+	m.SetAreas(twoSquares(), []color.NRGBA{red, blue})
+	m.FitAll()
+	v0 := m.View()
+	win.Resize(fyne.NewSize(800, 400))
+	mapview.WaitIdle(t, m)
+	v1 := m.View()
+	if math.Abs(v1.Scale-2*v0.Scale) > 1e-9*v0.Scale || v1.Center != v0.Center {
+		t.Errorf("after doubling the size the view is %+v, want scale %v (fitted)", v1, 2*v0.Scale)
+	}
+	test.Drag(win.Canvas(), fyne.NewPos(100, 100), 30, 0)
+	mapview.WaitIdle(t, m)
+	v2 := m.View()
+	win.Resize(fyne.NewSize(400, 200))
+	mapview.WaitIdle(t, m)
+	if v3 := m.View(); v3 != v2 {
+		t.Errorf("after a pan and a resize the view is %+v, want the user's %+v", v3, v2)
+	}
+}
