@@ -37,6 +37,12 @@ const ID = "io.github.meridianplan.meridian"
 // PlanExtension is the file extension of plan files.
 const PlanExtension = ".meridian"
 
+// Version is Meridian's version, as in FyneApp.toml.
+const Version = "0.1.0"
+
+// noPlanText is shown over the empty map when no plan is open.
+const noPlanText = "No plan is open.\nUse File > New from sample, or File > Open… to open a .meridian plan."
+
 // Meridian is the application's main window and the plan open in it.
 type Meridian struct {
 	app fyne.App
@@ -44,12 +50,15 @@ type Meridian struct {
 
 	session *session // nil until a plan is open
 
-	mapView  *mapview.Map
-	table    *territoryTable
-	summary  *widget.Label
-	status   *widget.Label
-	tasks    sync.WaitGroup // counts tasks whose work has not returned
-	quitting atomic.Bool    // set once the application is stopping
+	mapView     *mapview.Map
+	placeholder *widget.Label // over the map while no plan is open
+	menu        *fyne.MainMenu
+	needsPlan   []*fyne.MenuItem // menu items enabled only with a plan open
+	table       *territoryTable
+	summary     *widget.Label
+	status      *widget.Label
+	tasks       sync.WaitGroup // counts tasks whose work has not returned
+	quitting    atomic.Bool    // set once the application is stopping
 
 	mu      sync.Mutex                   // guards running, pending and session
 	running map[*task]context.CancelFunc // tasks in progress
@@ -73,7 +82,8 @@ func New(a fyne.App) *Meridian {
 	m.UntitledDir = filepath.Join(a.Storage().RootURI().Path(), "Untitled plans")
 	m.win = a.NewWindow("Meridian")
 	m.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	m.win.SetMainMenu(m.mainMenu())
+	m.menu = m.mainMenu()
+	m.win.SetMainMenu(m.menu)
 	m.win.Resize(fyne.NewSize(1440, 900))
 	m.win.SetMaster()
 	m.win.SetCloseIntercept(m.Quit)
@@ -86,8 +96,12 @@ func New(a fyne.App) *Meridian {
 	m.status = widget.NewLabel("")
 	m.status.Truncation = fyne.TextTruncateEllipsis
 
+	m.placeholder = widget.NewLabel(noPlanText)
+	m.placeholder.Alignment = fyne.TextAlignCenter
+	m.placeholder.Importance = widget.LowImportance
+
 	side := container.NewBorder(nil, m.summary, nil, nil, m.table)
-	split := container.NewHSplit(m.mapView, side)
+	split := container.NewHSplit(container.NewStack(m.mapView, container.NewCenter(m.placeholder)), side)
 	split.Offset = 0.485
 	m.win.SetContent(container.NewBorder(nil, m.status, nil, nil, split))
 	return m
@@ -119,6 +133,10 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem("Quit", m.Quit)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}
+	m.needsPlan = []*fyne.MenuItem{saveAs, export}
+	for _, item := range m.needsPlan {
+		item.Disabled = true
+	}
 	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Meridian", m.showAbout))
 	return fyne.NewMainMenu(file, help)
@@ -216,17 +234,22 @@ func (m *Meridian) show(s *session) {
 	m.mu.Lock()
 	m.session = s
 	m.mu.Unlock()
+	m.placeholder.Hide()
+	for _, item := range m.needsPlan {
+		item.Disabled = false
+	}
+	m.menu.Refresh()
 	m.win.SetTitle("Meridian — " + s.plan.Name)
 	m.mapView.Tooltip = s.tooltip
 	m.mapView.SetLayers(s.layers)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
-	where := s.db.Path
+	where := "Plan file: " + s.db.Path
 	if s.untitled {
-		where += " (untitled; use File > Save As… to keep it elsewhere)"
+		where = "Untitled plan (File > Save As… keeps it where you choose): " + s.db.Path
 	}
-	m.setStatus("Plan file: " + where + " — every change is saved as you make it.")
+	m.setStatus(where)
 }
 
 func (m *Meridian) showOpen() {
@@ -262,27 +285,7 @@ func (m *Meridian) showSaveAs() {
 	if m.session == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			m.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // the dialog created an empty file; SaveAs renames over it
-		if !strings.HasSuffix(strings.ToLower(path), PlanExtension) {
-			os.Remove(path)
-			path += PlanExtension
-		}
-		m.saveAs(path)
-	}, m.win)
-	d.SetFileName(m.session.plan.Name + PlanExtension)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{PlanExtension}))
-	m.setDialogLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	m.chooseSavePath("Save plan as", "Save", m.session.plan.Name+PlanExtension, PlanExtension, m.saveFolder(), m.saveAs)
 }
 
 // saveAs writes a consistent copy of the open plan to path atomically and
@@ -299,9 +302,6 @@ func (m *Meridian) saveAs(path string) {
 	var db *sqlite.DB
 	m.runTask("Saving "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
 		if err := s.db.SaveAs(ctx, path); err != nil {
-			if fi, statErr := os.Stat(path); statErr == nil && fi.Size() == 0 {
-				os.Remove(path) // the empty file the save dialog created
-			}
 			return err
 		}
 		progress(0.5)
@@ -326,27 +326,7 @@ func (m *Meridian) showExport() {
 	if m.session == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			m.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
-			os.Remove(path)
-			path += ".xlsx"
-		}
-		m.export(path)
-	}, m.win)
-	d.SetFileName(m.session.plan.Name + ".xlsx")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	m.setDialogLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	m.chooseSavePath("Export to Excel", "Export", m.session.plan.Name+".xlsx", ".xlsx", m.saveFolder(), m.export)
 }
 
 // export writes the open plan's active scenario as an Excel workbook.
@@ -356,20 +336,14 @@ func (m *Meridian) export(path string) {
 		return
 	}
 	m.runTask("Exporting "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
-		err := xlsx.WriteFile(path, s.plan, s.scenario.ID)
-		if err != nil {
-			if fi, statErr := os.Stat(path); statErr == nil && fi.Size() == 0 {
-				os.Remove(path)
-			}
-		}
-		return err
+		return xlsx.WriteFile(path, s.plan, s.scenario.ID)
 	}, func() {
-		m.setStatus(fmt.Sprintf("Exported %s: %d territories, %d accounts.", path, len(s.scenario.Territories), len(s.plan.Accounts)))
+		m.setStatus(fmt.Sprintf("Exported %s: %d territories, %s accounts.", path, len(s.scenario.Territories), formatCount(float64(len(s.plan.Accounts)))))
 	})
 }
 
 func (m *Meridian) showAbout() {
-	text := "Meridian — sales territory and quota planning, offline.\n\nData sources and licences:\n" + assets.Attribution
+	text := "Meridian " + Version + " — sales territory and quota planning, offline.\n\nData sources and licences:\n" + assets.Attribution
 	if m.session != nil && m.session.plan.Attribution != "" && m.session.plan.Attribution != assets.Attribution {
 		text += "\n\nThis plan's data:\n" + m.session.plan.Attribution
 	}

@@ -33,6 +33,16 @@ type task struct {
 // on the UI thread, onDone runs on success, an error dialog shows the error's
 // user-facing message on failure, and nothing happens when cancelled.
 func (m *Meridian) runTask(title string, work func(ctx context.Context, progress func(float64)) error, onDone func()) {
+	m.mu.Lock()
+	busy := len(m.running) > 0
+	m.mu.Unlock()
+	if busy || m.quitting.Load() {
+		// One at a time: a second New from sample or Open while one runs
+		// would race it (a shortcut still reaches the window under the
+		// progress dialog).
+		m.setStatus("Busy: wait for the current task to finish, or cancel it.")
+		return
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &task{title: title, bar: widget.NewProgressBar(), cancel: cancel}
 	cancelButton := widget.NewButton("Cancel", func() { cancel() })

@@ -27,12 +27,12 @@ func territoryColumns(potentialName string) []column {
 		potentialName = "Potential"
 	}
 	return []column{
-		{"Territory", 150, func(t *planner.TerritoryMetrics) string { return t.Territory.Name }},
+		{"Territory", 150, func(t *planner.TerritoryMetrics) string { return ellipsis(t.Territory.Name, 24) }},
 		{"Rep", 58, func(t *planner.TerritoryMetrics) string {
 			if t.RepName == "" {
 				return "Vacant"
 			}
-			return t.RepName
+			return ellipsis(t.RepName, 10)
 		}},
 		{"Units", 46, func(t *planner.TerritoryMetrics) string { return formatCount(float64(t.Units)) }},
 		{"± %", 56, func(t *planner.TerritoryMetrics) string { return formatPercent(t.Deviation.Units) }},
@@ -177,4 +177,14 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return formatCount(float64(n)) + " " + many
+}
+
+// ellipsis shortens s to at most n runes, ending it with "…" when cut
+// (canvas.Text cells do not truncate themselves).
+func ellipsis(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

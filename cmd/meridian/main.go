@@ -11,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -31,6 +33,14 @@ func main() {
 	a := fyneapp.NewWithID(app.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m := app.New(a)
+	// Fyne quits on SIGINT and SIGTERM; a closed terminal (SIGHUP) quits
+	// the same way, so that the plan file is closed cleanly.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		<-hup
+		fyne.Do(m.Quit)
+	}()
 	m.Window().Show()
 	m.Start(flag.Arg(0))
 	a.Run()
