@@ -4,7 +4,7 @@
 //
 //	meridianctl sample --out FILE.meridian [--force]
 //	meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
-//	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME]
+//	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
 //
 // Errors go to standard error and the exit status is 1.
 package main
@@ -32,7 +32,7 @@ const usage = `usage:
       build the US Hospitals sample plan into a new plan file
   meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
       print each territory's units, accounts, population, potential and deviation
-  meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME]
+  meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
       write the plan's Excel workbook
 `
 
@@ -74,12 +74,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	fs := flag.NewFlagSet("meridianctl "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // run prints the error and the usage once
 	out := fs.String("out", "", "output file")
 	plan := fs.String("plan", "", "plan file (.meridian)")
 	scenario := fs.String("scenario", "", "scenario name (default: the plan's active scenario)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	force := fs.Bool("force", false, "replace an existing output file")
+	force := fs.Bool("force", false, "replace an existing output file (sample, export)")
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
@@ -88,8 +88,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
 		return err
+	} else if err != nil {
+		fmt.Fprintf(stderr, "meridianctl: %v\n", err)
+		return errUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "meridianctl: unexpected argument %q\n", fs.Arg(0))
@@ -110,15 +113,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *plan == "" || *out == "" {
 			return fmt.Errorf("export needs --plan FILE.meridian and --out FILE.xlsx")
 		}
-		return cmdExport(ctx, *plan, *scenario, *out, stdout)
+		return cmdExport(ctx, *plan, *scenario, *out, *force, stdout)
 	}
 }
 
 // cmdSample builds the sample plan into a temporary file next to out and
 // renames it into place, so that out is never half-written.
 func cmdSample(ctx context.Context, out string, force bool, stdout io.Writer) error {
-	if _, err := os.Stat(out); err == nil && !force {
-		return fmt.Errorf("%s already exists; use --force to replace it", out)
+	if err := checkOut(out, force); err != nil {
+		return err
 	}
 	p, err := sample.Build(ctx, nil)
 	if err != nil {
@@ -148,6 +151,29 @@ func cmdSample(ctx context.Context, out string, force bool, stdout io.Writer) er
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d units, %d accounts, %d territories\n", out, len(p.Units), len(p.Accounts), len(p.Active().Territories))
 	return nil
+}
+
+// checkOut checks that an output file can be written: its folder exists, it
+// is not a folder, and it does not exist unless force is set.
+func checkOut(out string, force bool) error {
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("the folder %s does not exist", filepath.Dir(out))
+	}
+	fi, err := os.Stat(out)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("%s is a folder; give a file name", out)
+	case err == nil && !force:
+		return fmt.Errorf("%s already exists; use --force to replace it", out)
+	}
+	return nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return filepath.Clean(a)
+	}
+	return p
 }
 
 // load opens a plan file, reads it and picks the scenario by name (the
@@ -313,7 +339,13 @@ func writeTextReport(w io.Writer, p *planner.Plan, m planner.Metrics) error {
 	return nil
 }
 
-func cmdExport(ctx context.Context, path, scenario, out string, stdout io.Writer) error {
+func cmdExport(ctx context.Context, path, scenario, out string, force bool, stdout io.Writer) error {
+	if a, b := absPath(path), absPath(out); a == b {
+		return fmt.Errorf("--out %s is the plan file itself; choose another name", out)
+	}
+	if err := checkOut(out, force); err != nil {
+		return err
+	}
 	p, s, err := load(ctx, path, scenario)
 	if err != nil {
 		return err

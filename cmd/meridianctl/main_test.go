@@ -75,6 +75,16 @@ func TestEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export: %d %q", code, errOut)
 	}
+	// Export never overwrites without --force, and never the plan itself.
+	if code, _, errOut := ctl(t, "export", "--plan", plan, "--out", xlsxPath); code != 1 || !strings.Contains(errOut, "already exists; use --force") {
+		t.Errorf("export over an existing file: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "export", "--plan", plan, "--out", plan, "--force"); code != 1 || !strings.Contains(errOut, "is the plan file itself") {
+		t.Errorf("export over the plan: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "export", "--plan", plan, "--out", xlsxPath, "--force"); code != 0 {
+		t.Errorf("export --force: %d %q", code, errOut)
+	}
 	f, err := excelize.OpenFile(xlsxPath)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +125,9 @@ func TestErrors(t *testing.T) {
 		{[]string{"report", "--plan", notPlan}, "notes.txt is not a Meridian plan"},
 		{[]string{"report", "--plan", notPlan, "extra"}, `unexpected argument "extra"`},
 		{[]string{"sample"}, "sample needs --out"},
-		{[]string{"sample", "--out", filepath.Join(dir, "no", "such", "dir", "x.meridian")}, "no such file or directory"},
+		{[]string{"sample", "--out", filepath.Join(dir, "no", "such", "dir", "x.meridian")}, "the folder " + filepath.Join(dir, "no", "such", "dir") + " does not exist"},
+		{[]string{"sample", "--out", dir}, "is a folder; give a file name"},
+		{[]string{"report", "--plan", notPlan, "--bogus"}, "flag provided but not defined: -bogus"},
 	} {
 		code, _, errOut := ctl(t, tc.args...)
 		if code != 1 || !strings.Contains(errOut, tc.want) {
