@@ -306,7 +306,7 @@ func (m *Meridian) saveAs(path string) {
 		}
 		progress(0.5)
 		var err error
-		db, err = sqlite.Open(path)
+		db, err = sqlite.OpenExisting(path)
 		if err == nil {
 			m.adopt(db)
 		}

@@ -75,10 +75,7 @@ func repeatColor(c color.NRGBA, n int) []color.NRGBA {
 // openSession opens the plan file at path, loads it and prepares the map
 // data. It runs off the UI thread; progress receives the fraction done.
 func openSession(ctx context.Context, path string, progress func(float64)) (*session, error) {
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		return nil, planner.Errorf(planner.ENOTFOUND, "No plan file at %s", path)
-	}
-	db, err := sqlite.Open(path)
+	db, err := sqlite.OpenExisting(path) // a mistyped path is an error, not a new plan
 	if err != nil {
 		return nil, err
 	}

@@ -176,13 +176,10 @@ func absPath(p string) string {
 	return p
 }
 
-// load opens a plan file, reads it and picks the scenario by name (the
+// load opens a plan file read-only, reads it and picks the scenario by name (the
 // active one when name is empty).
 func load(ctx context.Context, path, name string) (*planner.Plan, *planner.Scenario, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, nil, planner.Errorf(planner.ENOTFOUND, "%s: no such plan file", path)
-	}
-	db, err := sqlite.Open(path)
+	db, err := sqlite.OpenReadOnly(path) // reports and exports change nothing
 	if err != nil {
 		return nil, nil, err
 	}

@@ -121,7 +121,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"report"}, "report needs --plan"},
 		{[]string{"export", "--plan", notPlan}, "export needs --plan FILE.meridian and --out"},
-		{[]string{"report", "--plan", filepath.Join(dir, "missing.meridian")}, "missing.meridian: no such plan file"},
+		{[]string{"report", "--plan", filepath.Join(dir, "missing.meridian")}, "No plan file at " + filepath.Join(dir, "missing.meridian")},
 		{[]string{"report", "--plan", notPlan}, "notes.txt is not a Meridian plan"},
 		{[]string{"report", "--plan", notPlan, "extra"}, `unexpected argument "extra"`},
 		{[]string{"sample"}, "sample needs --out"},
@@ -167,7 +167,7 @@ func TestBinaryWithoutCgo(t *testing.T) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "no such plan file") {
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "No plan file at") {
 		t.Fatalf("missing plan: %v, stderr %q", err, stderr.String())
 	}
 }

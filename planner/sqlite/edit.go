@@ -18,7 +18,7 @@ import (
 //
 // It returns a *planner.Error with code planner.ENOTFOUND when the scenario
 // does not exist, when the territory is not one of that scenario's, or when
-// a unit code is not in the plan.
+// a unit code is not in the plan; planner.EIO on a DB from [OpenReadOnly].
 func (db *DB) SetAlignment(ctx context.Context, scenarioID int64, unitCodes []string, territoryID int64) error {
 	return db.update(ctx, func(tx *sql.Tx) error {
 		var scenario string
@@ -83,9 +83,9 @@ func (db *DB) SetAlignment(ctx context.Context, scenarioID int64, unitCodes []st
 // RenameTerritory renames territory territoryID to name.
 //
 // It returns a *planner.Error with code planner.EINVALID when name is empty
-// or only spaces, planner.ENOTFOUND when the territory does not exist, and
+// or only spaces, planner.ENOTFOUND when the territory does not exist,
 // planner.ECONFLICT when another territory of the same scenario already has
-// that name.
+// that name, and planner.EIO on a DB from [OpenReadOnly].
 func (db *DB) RenameTerritory(ctx context.Context, territoryID int64, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return planner.Errorf(planner.EINVALID, "A territory needs a name")
@@ -118,7 +118,8 @@ func (db *DB) RenameTerritory(ctx context.Context, territoryID int64, name strin
 
 // SetActiveScenario makes scenario scenarioID the one the user works in. It
 // returns a *planner.Error with code planner.ENOTFOUND when the plan has no
-// such scenario (or when the file holds no plan yet).
+// such scenario (or when the file holds no plan yet), and planner.EIO on a
+// DB from [OpenReadOnly].
 func (db *DB) SetActiveScenario(ctx context.Context, scenarioID int64) error {
 	return db.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
@@ -138,21 +139,27 @@ func (db *DB) SetActiveScenario(ctx context.Context, scenarioID int64) error {
 
 // Modified returns when the plan was last written, by [DB.Replace] or an
 // edit, as given by db.Now, in UTC. It returns a *planner.Error with code
-// planner.ENOTFOUND when the file holds no plan yet.
+// planner.ENOTFOUND when the file holds no plan yet, and the errors of
+// [DB.Load] for a file or plan that is damaged or cannot be read.
 func (db *DB) Modified(ctx context.Context) (time.Time, error) {
-	if db.db == nil {
-		return time.Time{}, errClosed
-	}
 	var s string
-	err := db.db.QueryRowContext(ctx, `SELECT modified FROM plan WHERE id = 1`).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, planner.Errorf(planner.ENOTFOUND, "%s holds no plan yet", db.Path)
-	} else if err != nil {
-		return time.Time{}, fmt.Errorf("read modified: %w", err)
+	err := db.reading(func() error {
+		err := db.db.QueryRowContext(ctx, `SELECT modified FROM plan WHERE id = 1`).Scan(&s)
+		if errors.Is(err, sql.ErrNoRows) {
+			return noPlanYet(db.Path)
+		} else if err != nil && sqliteCode(err) == 0 {
+			return rowDamage("plan", 1, err)
+		} else if err != nil {
+			return damagef(err, "the plan table cannot be read")
+		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, readError(ctx, db.Path, err)
 	}
 	t, err := parseTime(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("parse modified %q: %w", s, err)
+		return time.Time{}, readError(ctx, db.Path, damagef(err, "the modification time %q is not a valid time", s))
 	}
 	return t, nil
 }

@@ -14,35 +14,62 @@ import (
 // bordersOverlay is the overlay row that holds Plan.Borders.
 const bordersOverlay = "borders"
 
+// tables are the tables that a plan file of the current schema has.
+var tables = []string{"plan", "unit", "overlay", "rep", "account", "scenario", "territory", "assignment"}
+
 // Load reads the whole plan and validates it with planner.Plan.Validate.
 // Units, accounts, reps, scenarios and territories come back in the order in
 // which [DB.Replace] wrote them. Each scenario's Alignment is a non-nil map;
 // slices with no element are nil. Created is in UTC.
 //
-// Load returns a *planner.Error with code planner.ENOTFOUND when the file
-// holds no plan yet (a new file), and planner.EINVALID when the stored plan
-// is damaged (an unreadable geometry, or a plan that fails Validate).
+// Load returns a *planner.Error with code
+//   - planner.ENOTFOUND "<path> holds no plan yet" when the file holds no
+//     plan yet (a new file: no table, or empty tables);
+//   - planner.EINVALID "The plan in <path> is damaged: <what>" when the
+//     stored rows do not make a valid plan: a missing table or plan row, a
+//     NULL or a value of the wrong type where Load expects another, an
+//     unreadable geometry (WKB), a territory or an alignment in a scenario
+//     that does not exist, a duplicate alignment, or any failure of
+//     planner.Plan.Validate (an account in a missing unit, an alignment to a
+//     missing territory or unit, ...);
+//   - planner.EINVALID "<path> is damaged and cannot be read" when SQLite
+//     finds the file corrupt;
+//   - planner.EIO when the file cannot be read.
+//
+// Load never panics, whatever the file holds. When ctx ends, Load returns
+// an error that wraps ctx.Err() (or SQLite's "interrupted").
 func (db *DB) Load(ctx context.Context) (*planner.Plan, error) {
-	if db.db == nil {
-		return nil, errClosed
-	}
-	// A read transaction, so that the plan is one consistent snapshot even
-	// if another process writes meanwhile.
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	var p *planner.Plan
+	err := db.reading(func() error {
+		// A read transaction, so that the plan is one consistent snapshot
+		// even if another process writes meanwhile.
+		tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer tx.Rollback()
+		p, err = db.load(ctx, tx)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, readError(ctx, db.Path, err)
 	}
-	defer tx.Rollback()
+	return p, nil
+}
 
+func (db *DB) load(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
+	if err := db.checkTables(ctx, tx); err != nil {
+		return nil, err
+	}
 	p, err := db.loadPlan(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
 	if err := loadUnits(ctx, tx, p); err != nil {
-		return nil, db.damaged(err)
+		return nil, err
 	}
 	if err := loadBorders(ctx, tx, p); err != nil {
-		return nil, db.damaged(err)
+		return nil, err
 	}
 	if err := loadReps(ctx, tx, p); err != nil {
 		return nil, err
@@ -54,33 +81,40 @@ func (db *DB) Load(ctx context.Context) (*planner.Plan, error) {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
-		return nil, db.damaged(err)
+		return nil, &damage{what: planner.ErrorMessage(err), err: err}
 	}
 	return p, nil
 }
 
-// damaged turns a geometry or validation error into a user-facing EINVALID
-// error that names the file; other errors pass through.
-func (db *DB) damaged(err error) error {
-	var perr *planner.Error
-	var gerr *geometryError
-	switch {
-	case errors.As(err, &perr):
-		return &planner.Error{Code: planner.EINVALID, Message: fmt.Sprintf("The plan in %s is damaged: %s", db.Path, perr.Message), Err: err}
-	case errors.As(err, &gerr):
-		return &planner.Error{Code: planner.EINVALID, Message: fmt.Sprintf("The plan in %s is damaged: %s", db.Path, gerr.what), Err: err}
+// checkTables returns ENOTFOUND when the file has no table at all, and a
+// damage when one of the plan's tables is missing.
+func (db *DB) checkTables(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'`)
+	if err != nil {
+		return fmt.Errorf("read schema: %w", err)
 	}
-	return err
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("read schema: %w", err)
+		}
+		have[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if len(have) == 0 {
+		return noPlanYet(db.Path)
+	}
+	for _, t := range tables {
+		if !have[t] {
+			return damagef(nil, "the %s table is missing", t)
+		}
+	}
+	return nil
 }
-
-// geometryError reports a WKB value that does not decode.
-type geometryError struct {
-	what string // e.g. `geography unit "01001" has an unreadable geometry`
-	err  error
-}
-
-func (e *geometryError) Error() string { return e.what + ": " + e.err.Error() }
-func (e *geometryError) Unwrap() error { return e.err }
 
 func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	var p planner.Plan
@@ -93,21 +127,52 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 		&p.Name, &p.Description, &created, &p.Attribution, &p.UnitLevel, &p.ParentLevel,
 		&p.PotentialName, &active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, planner.Errorf(planner.ENOTFOUND, "%s holds no plan yet", db.Path)
+		// Replace writes the plan row with the rest in one transaction: a
+		// file with rows but no plan row is damaged, not new.
+		var rows bool
+		if err := tx.QueryRowContext(ctx, `
+			SELECT EXISTS (SELECT 1 FROM unit) OR EXISTS (SELECT 1 FROM scenario)
+			    OR EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM rep)
+			    OR EXISTS (SELECT 1 FROM territory) OR EXISTS (SELECT 1 FROM assignment)
+			    OR EXISTS (SELECT 1 FROM overlay)`).Scan(&rows); err != nil {
+			return nil, damagef(err, "the plan's tables cannot be read")
+		}
+		if rows {
+			return nil, damagef(nil, "the plan's name and details (the row of the plan table) are missing")
+		}
+		return nil, noPlanYet(db.Path)
 	} else if err != nil {
-		return nil, fmt.Errorf("load plan: %w", err)
+		if sqliteCode(err) != 0 {
+			return nil, damagef(err, "the plan table cannot be read")
+		}
+		return nil, rowDamage("plan", 1, err)
 	}
 	if p.Created, err = parseTime(created); err != nil {
-		return nil, db.damaged(planner.Errorf(planner.EINVALID, "the creation time %q is not a valid time", created))
+		return nil, damagef(err, "the creation time %q is not a valid time", created)
 	}
 	p.ActiveScenario = active.Int64
 	return &p, nil
 }
 
+// decodeWKB decodes the WKB value b into g, a pointer to an orb geometry;
+// NULL (nil) leaves g nil. Stored geometry is untrusted input: a panic of
+// the decoder, should a damaged value cause one, becomes an error.
+func decodeWKB(b []byte, g any) (err error) {
+	if b == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid WKB: %v", r)
+		}
+	}()
+	return wkb.Scanner(g).Scan(b)
+}
+
 func loadUnits(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM unit`).Scan(&n); err != nil {
-		return fmt.Errorf("count units: %w", err)
+		return damagef(err, "the unit table cannot be read")
 	}
 	if n == 0 {
 		return nil
@@ -117,34 +182,38 @@ func loadUnits(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		SELECT code, name, parent_code, parent_name, population, geometry
 		FROM unit ORDER BY ord`)
 	if err != nil {
-		return fmt.Errorf("load units: %w", err)
+		return damagef(err, "the unit table cannot be read")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var u planner.GeographyUnit
 		var pop sql.NullFloat64
-		if err := rows.Scan(&u.Code, &u.Name, &u.ParentCode, &u.ParentName, &pop, wkb.Scanner(&u.Geometry)); err != nil {
-			if u.Code != "" {
-				return &geometryError{what: fmt.Sprintf("geography unit %q has an unreadable geometry", u.Code), err: err}
-			}
-			return fmt.Errorf("load units: %w", err)
+		var geom sql.RawBytes // valid until Next: decoded at once
+		if err := rows.Scan(&u.Code, &u.Name, &u.ParentCode, &u.ParentName, &pop, &geom); err != nil {
+			return rowDamage("unit", len(p.Units)+1, err)
+		}
+		if err := decodeWKB(geom, &u.Geometry); err != nil {
+			return damagef(err, "geography unit %q has an unreadable geometry", u.Code)
 		}
 		u.Population = measure(pop)
 		p.Units = append(p.Units, u)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load units: %w", err)
+		return damagef(err, "the unit table cannot be read")
 	}
 	return nil
 }
 
 func loadBorders(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
-	err := tx.QueryRowContext(ctx, `SELECT geometry FROM overlay WHERE name = ?`, bordersOverlay).
-		Scan(wkb.Scanner(&p.Borders))
+	var geom []byte
+	err := tx.QueryRowContext(ctx, `SELECT geometry FROM overlay WHERE name = ?`, bordersOverlay).Scan(&geom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
-		return &geometryError{what: "the borders have an unreadable geometry", err: err}
+		return damagef(err, "the borders cannot be read")
+	}
+	if err := decodeWKB(geom, &p.Borders); err != nil {
+		return damagef(err, "the borders have an unreadable geometry")
 	}
 	return nil
 }
@@ -152,18 +221,18 @@ func loadBorders(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 func loadReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, name, email FROM rep ORDER BY ord`)
 	if err != nil {
-		return fmt.Errorf("load reps: %w", err)
+		return damagef(err, "the rep table cannot be read")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r planner.Rep
 		if err := rows.Scan(&r.ID, &r.Name, &r.Email); err != nil {
-			return fmt.Errorf("load reps: %w", err)
+			return rowDamage("rep", len(p.Reps)+1, err)
 		}
 		p.Reps = append(p.Reps, r)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load reps: %w", err)
+		return damagef(err, "the rep table cannot be read")
 	}
 	return nil
 }
@@ -171,7 +240,7 @@ func loadReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM account`).Scan(&n); err != nil {
-		return fmt.Errorf("count accounts: %w", err)
+		return damagef(err, "the account table cannot be read")
 	}
 	if n == 0 {
 		return nil
@@ -182,7 +251,7 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		       segment, owner, potential, unit_code, placement
 		FROM account ORDER BY ord`)
 	if err != nil {
-		return fmt.Errorf("load accounts: %w", err)
+		return damagef(err, "the account table cannot be read")
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -191,9 +260,12 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var unit sql.NullString
 		if err := rows.Scan(&a.ID, &a.ExternalID, &a.Name, &a.Address, &a.City, &a.State, &a.ZIP,
 			&lon, &lat, &a.Segment, &a.Owner, &potential, &unit, &a.Placement); err != nil {
-			return fmt.Errorf("load accounts: %w", err)
+			return rowDamage("account", len(p.Accounts)+1, err)
 		}
-		if lon.Valid && lat.Valid {
+		if lon.Valid != lat.Valid {
+			return damagef(nil, "account %d (%q) has half a location", a.ID, a.Name)
+		}
+		if lon.Valid {
 			a.Location, a.HasLocation = orb.Point{lon.Float64, lat.Float64}, true
 		}
 		a.Potential = measure(potential)
@@ -201,7 +273,7 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		p.Accounts = append(p.Accounts, a)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load accounts: %w", err)
+		return damagef(err, "the account table cannot be read")
 	}
 	return nil
 }
@@ -209,61 +281,79 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM scenario ORDER BY ord`)
 	if err != nil {
-		return fmt.Errorf("load scenarios: %w", err)
+		return damagef(err, "the scenario table cannot be read")
 	}
 	defer rows.Close()
 	index := map[int64]int{} // scenario ID -> index in p.Scenarios
 	for rows.Next() {
 		var s planner.Scenario
 		if err := rows.Scan(&s.ID, &s.Name); err != nil {
-			return fmt.Errorf("load scenarios: %w", err)
+			return rowDamage("scenario", len(p.Scenarios)+1, err)
 		}
 		s.Alignment = map[string]int64{}
-		index[s.ID] = len(p.Scenarios)
+		if _, dup := index[s.ID]; !dup { // Validate reports duplicate IDs
+			index[s.ID] = len(p.Scenarios)
+		}
 		p.Scenarios = append(p.Scenarios, s)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load scenarios: %w", err)
+		return damagef(err, "the scenario table cannot be read")
 	}
 	rows.Close()
 
+	// The foreign keys guarantee the scenarios of territories and
+	// assignments only while they are enforced: the sqlite3 shell, for one,
+	// does not enforce them. Check.
 	rows, err = tx.QueryContext(ctx, `
 		SELECT id, scenario_id, name, color, rep_id FROM territory ORDER BY ord, id`)
 	if err != nil {
-		return fmt.Errorf("load territories: %w", err)
+		return damagef(err, "the territory table cannot be read")
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for n := 1; rows.Next(); n++ {
 		var t planner.Territory
 		var scenario int64
 		var rep sql.NullInt64
 		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep); err != nil {
-			return fmt.Errorf("load territories: %w", err)
+			return rowDamage("territory", n, err)
 		}
 		t.RepID = rep.Int64
-		s := &p.Scenarios[index[scenario]] // the foreign key guarantees the scenario
+		i, ok := index[scenario]
+		if !ok {
+			return damagef(nil, "territory %d (%q) belongs to scenario %d, which the plan does not have", t.ID, t.Name, scenario)
+		}
+		s := &p.Scenarios[i]
 		s.Territories = append(s.Territories, t)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load territories: %w", err)
+		return damagef(err, "the territory table cannot be read")
 	}
 	rows.Close()
 
 	rows, err = tx.QueryContext(ctx, `SELECT scenario_id, unit_code, territory_id FROM assignment`)
 	if err != nil {
-		return fmt.Errorf("load assignments: %w", err)
+		return damagef(err, "the assignment table cannot be read")
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for n := 1; rows.Next(); n++ {
 		var scenario, territory int64
 		var code string
 		if err := rows.Scan(&scenario, &code, &territory); err != nil {
-			return fmt.Errorf("load assignments: %w", err)
+			return rowDamage("assignment", n, err)
 		}
-		p.Scenarios[index[scenario]].Alignment[code] = territory
+		i, ok := index[scenario]
+		if !ok {
+			return damagef(nil, "unit %q is aligned in scenario %d, which the plan does not have", code, scenario)
+		}
+		s := &p.Scenarios[i]
+		if _, dup := s.Alignment[code]; dup {
+			return damagef(nil, "unit %q is aligned twice in scenario %q", code, s.Name)
+		}
+		// Validate checks that the unit and the territory exist.
+		s.Alignment[code] = territory
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load assignments: %w", err)
+		return damagef(err, "the assignment table cannot be read")
 	}
 	return nil
 }
@@ -310,7 +400,22 @@ func nullID(id int64) any {
 // meaningless are not stored: Measure.Value when not Known, Location when not
 // HasLocation. An empty geometry is stored as NULL and loads as nil. Created
 // is stored in UTC; the plan's modification time is set to db.Now().
+//
+// Once the transaction is committed, Replace checkpoints the WAL into the
+// main file (PRAGMA wal_checkpoint(TRUNCATE)), so that the .meridian file
+// alone holds the plan even if the process is killed before [DB.Close] and
+// the -wal file is lost or left behind; later edits go to the WAL as usual.
+// The checkpoint waits up to the busy timeout (5 s) for readers in other
+// processes; if it cannot complete, the plan stays safely in the WAL and
+// Replace still succeeds.
+//
+// On a DB from [OpenReadOnly], Replace returns planner.EIO. Failures to
+// write the file are *planner.Error values (EIO; EINVALID for a damaged
+// file).
 func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
+	if db.db != nil && db.readOnly {
+		return openedReadOnly(db.Path)
+	}
 	if p == nil {
 		return planner.Errorf(planner.EINVALID, "There is no plan to write")
 	}
@@ -320,7 +425,7 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 	if p.ActiveScenario != 0 && p.Scenario(p.ActiveScenario) == nil {
 		return planner.Errorf(planner.EINVALID, "The active scenario %d is not in the plan", p.ActiveScenario)
 	}
-	return db.update(ctx, func(tx *sql.Tx) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
 		// Children first, so that no foreign key check has rows to look at.
 		for _, table := range []string{"plan", "assignment", "territory", "scenario", "account", "rep", "overlay", "unit"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
@@ -356,6 +461,15 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// A bulk write: fold it into the main file now rather than when the
+	// WAL reaches the auto-checkpoint size or at Close. The plan is
+	// committed already, so neither a cancelled ctx nor a failure (a busy
+	// reader) should stop or fail it.
+	db.db.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
 }
 
 func insertUnits(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {

@@ -21,9 +21,12 @@ import (
 // dest is left untouched and the temporary file is removed.
 //
 // db keeps working on its own file; to go on editing the copy, Close db and
-// Open dest. Saving onto db's own file does nothing. Failures to create or
-// write dest (a missing folder, no permission, a full disk) are
-// *planner.Error values with code planner.EIO that name dest.
+// Open dest. Saving onto db's own file does nothing. SaveAs works on a DB
+// from [OpenReadOnly] too: it is how a plan that cannot be written is kept
+// elsewhere. Failures to create or write dest (a missing folder, no
+// permission, a full disk) are *planner.Error values with code planner.EIO
+// that name dest; a source file that SQLite finds corrupt is
+// planner.EINVALID, naming it.
 func (db *DB) SaveAs(ctx context.Context, dest string) (err error) {
 	if db.db == nil {
 		return errClosed
@@ -56,8 +59,24 @@ func (db *DB) SaveAs(ctx context.Context, dest string) (err error) {
 
 	// VACUUM INTO writes a compact, consistent snapshot, including the
 	// committed content of the WAL, into the (empty) temporary file. It
-	// keeps application_id and user_version.
-	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// keeps application_id and user_version. It reads the plan like Load,
+	// so it may run again on a DB from OpenReadOnly: it needs an empty
+	// file each time.
+	err = db.reading(func() error {
+		if err := os.Truncate(tmp, 0); err != nil {
+			return err
+		}
+		_, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+		return err
+	})
+	if err != nil {
+		var perr *planner.Error
+		if errors.As(err, &perr) {
+			return err
+		}
+		if sqliteCode(err) == sqliteCorrupt || sqliteCode(err) == sqliteNotADB {
+			return damagedFile(db.Path, err)
+		}
 		return cannotSave(abs, err)
 	}
 	// SQLite does not fsync the file that VACUUM INTO writes.

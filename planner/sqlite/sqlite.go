@@ -5,6 +5,12 @@
 // [DB.SetActiveScenario]) each write one change in its own transaction as it
 // happens; there is no separate "save". [DB.SaveAs] writes a consistent copy.
 //
+// A plan file is opened in one of three ways: [Open] opens it for editing and
+// creates it when it does not exist (File > New, `meridianctl sample`),
+// [OpenExisting] opens it for editing but never creates it (File > Open), and
+// [OpenReadOnly] reads it without writing or creating anything (reports,
+// exports, plans in read-only folders).
+//
 // The file is marked as a Meridian plan by PRAGMA application_id
 // ([ApplicationID]) and carries its schema version in PRAGMA user_version
 // ([SchemaVersion]). The schema is created and migrated by the numbered SQL
@@ -14,8 +20,12 @@
 // CGO_ENABLED=0.
 //
 // Errors meant for the user are *planner.Error values (see
-// [planner.ErrorCode]); other errors are wrapped with context and count as
-// [planner.EINTERNAL].
+// [planner.ErrorCode]) that name the file; other errors are wrapped with
+// context and count as [planner.EINTERNAL]. Whatever a file holds, no
+// function of the package panics on it: a file that SQLite finds corrupt is
+// planner.EINVALID "<file> is damaged and cannot be read", and a plan whose
+// rows do not fit together is planner.EINVALID "The plan in <file> is
+// damaged: <what>".
 package sqlite
 
 import (
@@ -35,6 +45,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/meridianplan/meridian/planner"
@@ -72,53 +83,136 @@ type DB struct {
 	Now func() time.Time
 
 	db *sql.DB
+
+	// readOnly is set by OpenReadOnly: the edit methods refuse to run.
+	readOnly bool
+
+	// The rest serves read-only DBs only (see readonly.go). mu serialises
+	// the reads, which may replace db; mode says how db reads the file,
+	// opened how the files were when db was opened.
+	mu     sync.Mutex
+	mode   readMode
+	opened filesState
 }
 
-// Open opens the plan file at path, creating it with the current schema when
-// it does not exist or is empty (a new file holds no plan until
-// [DB.Replace]).
+// Open opens the plan file at path for editing, creating it with the current
+// schema when it does not exist or is empty (a new file holds no plan until
+// [DB.Replace]). To open a file the user chose, without creating one when
+// the path is mistyped, use [OpenExisting]; to read a plan without writing
+// anything, use [OpenReadOnly].
 //
 // Before handing an existing file to SQLite, Open reads its 100-byte header.
 // It returns a *planner.Error with code planner.ENOTPLAN, naming the file,
 // when the file is not a SQLite database or not a Meridian plan (wrong
 // application_id), and planner.ETOONEW when the plan's schema version is
 // newer than [SchemaVersion]. In both cases the file is left byte-for-byte
-// unchanged and no -wal, -shm or -journal file is created. A plan of an older
-// schema version is migrated forward inside one transaction. Other failures
-// (the file cannot be read or written) are *planner.Error values with code
-// planner.EIO that wrap the system error.
+// unchanged and no -wal, -shm or -journal file is created.
+//
+// Open then checks that the file (and its -wal and -shm files, if any) can
+// be written and that its folder can be written, since SQLite creates its
+// -wal and -shm files there. If not, it returns planner.EIO with a message
+// that names the file, says that it cannot be written and suggests opening
+// it read-only or saving it elsewhere; nothing is created or changed. A new
+// file that cannot be created (a missing or read-only folder) is
+// planner.EIO as well, and leaves nothing behind.
+//
+// A file that SQLite finds corrupt (SQLITE_CORRUPT, SQLITE_NOTADB), such as
+// a truncated copy, is planner.EINVALID "<path> is damaged and cannot be
+// read", wrapping SQLite's error; Open changes nothing on disk in that case.
+// Before its first write to an existing file (switching a file in
+// rollback-journal mode to WAL, or migrating it), Open runs PRAGMA
+// quick_check, so that it does not write into a damaged file. A file damaged
+// in a way that only reading the rows reveals opens, and [DB.Load] reports
+// it.
+//
+// A plan of an older schema version is migrated forward inside one
+// transaction. Other failures to read or write the file are *planner.Error
+// values with code planner.EIO that wrap the system or SQLite error.
 //
 // The plan is kept in WAL mode while it is open; call [DB.Close] to fold the
 // WAL back into the one .meridian file.
 func Open(path string) (*DB, error) {
+	return openPath(path, true)
+}
+
+// OpenExisting is [Open] for a file that must already exist, as when the
+// user asks to open a plan: for a path where there is no file (or whose
+// folder does not exist) it returns a *planner.Error with code
+// planner.ENOTFOUND, "No plan file at <path>", and creates nothing. An
+// existing empty file becomes a new plan, as with Open; every other result
+// is Open's.
+func OpenExisting(path string) (*DB, error) {
+	return openPath(path, false)
+}
+
+func openPath(path string, mayCreate bool) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("absolute path: %w", err)
 	}
-	version, err := readHeader(abs)
+	h, err := readHeader(abs)
 	if err != nil {
 		return nil, err
 	}
-	return open(abs, version == 0)
+	if !h.exists && !mayCreate {
+		return nil, noFile(abs)
+	}
+	if err := checkWritable(abs, h.exists); err != nil {
+		return nil, err
+	}
+	return open(abs, h)
 }
 
-// open opens the plan file at the absolute path abs, whose header passed
-// readHeader; create is true for a new (missing or empty) file.
-func open(abs string, create bool) (_ *DB, err error) {
-	if create {
-		// Remember whether the file existed, so that a failed creation does
-		// not leave a half-made file behind, nor remove a user's empty file.
-		if _, serr := os.Lstat(abs); errors.Is(serr, fs.ErrNotExist) {
-			defer func() {
-				if err != nil {
-					removeFiles(abs)
-				}
-			}()
+// checkWritable returns a *planner.Error (EIO) unless the plan file at abs,
+// its side files and its folder can be written; exists says whether the
+// file exists. It creates nothing. The folder check is a hint where the
+// system has no access(2) (Windows): SQLite's own errors are mapped too.
+func checkWritable(abs string, exists bool) error {
+	dir := filepath.Dir(abs)
+	if !exists {
+		if fi, err := os.Stat(dir); err != nil {
+			return &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot create %s: the folder %s does not exist", abs, dir), Err: err}
+		} else if !fi.IsDir() {
+			return &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot create %s: %s is not a folder", abs, dir)}
 		}
+		if err := dirWritable(dir); err != nil {
+			return &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot create %s: the folder %s cannot be written", abs, dir), Err: err}
+		}
+		return nil
+	}
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
+		// Opening for writing changes nothing (not even the times).
+		f, err := os.OpenFile(p, os.O_RDWR, 0)
+		if p != abs && errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return cannotWrite(abs, err)
+		}
+		f.Close()
+	}
+	if err := dirWritable(dir); err != nil {
+		return cannotWrite(abs, err)
+	}
+	return nil
+}
+
+// open opens the plan file at the absolute path abs for editing. Its header
+// h passed readHeader, and checkWritable found it writable.
+func open(abs string, h header) (_ *DB, err error) {
+	// A missing or empty file becomes a new plan.
+	create := h.version == 0
+	if !h.exists {
+		// Remove the file if its creation fails, so that no half-made
+		// file is left behind; a user's empty file stays.
+		defer func() {
+			if err != nil {
+				removeFiles(abs)
+			}
+		}()
 	}
 
 	db := &DB{Path: abs, Now: time.Now}
-	if db.db, err = sql.Open("sqlite", dsn(abs, create)); err != nil {
+	if db.db, err = sql.Open("sqlite", dsn(abs, readWriteParams(create))); err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
 	// One connection: a desktop app has one user, and a single connection
@@ -129,10 +223,18 @@ func open(abs string, create bool) (_ *DB, err error) {
 	defer func() {
 		if err != nil {
 			db.db.Close()
+			err = db.openError(err)
 		}
 	}()
 
 	ctx := context.Background()
+	if !create && (!h.wal || h.version < SchemaVersion) {
+		// Open is about to write into an existing file: make sure that it
+		// is sound first.
+		if err := db.quickCheck(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := db.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -150,20 +252,41 @@ func open(abs string, create bool) (_ *DB, err error) {
 	return db, nil
 }
 
-// dsn returns the modernc.org/sqlite data source name for the plan file at
-// the absolute path abs. It is a "file:" URI so that any character of the
-// path is escaped, and mode=rw makes SQLite fail rather than create the file
-// when an existing plan vanished meanwhile.
-func dsn(abs string, create bool) string {
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:///C:/...
+// openError turns an error of open into a *planner.Error that names the
+// file when it is about the file.
+func (db *DB) openError(err error) error {
+	var perr *planner.Error
+	if errors.As(err, &perr) {
+		return err
 	}
+	if ferr := fileError(db.Path, opWrite, err); ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// quickCheck runs PRAGMA quick_check and returns EINVALID if the file is
+// damaged.
+func (db *DB) quickCheck(ctx context.Context) error {
+	var res string
+	if err := db.db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&res); err != nil {
+		return fmt.Errorf("quick check: %w", err)
+	}
+	if res != "ok" {
+		return damagedFile(db.Path, errors.New(res))
+	}
+	return nil
+}
+
+// readWriteParams returns the URI parameters of a connection that edits the
+// plan. mode=rw makes SQLite fail rather than create the file when an
+// existing plan vanished meanwhile.
+func readWriteParams(create bool) []string {
 	mode := "rw"
 	if create {
 		mode = "rwc"
 	}
-	q := []string{
+	return []string{
 		"mode=" + mode,
 		// For historical reasons SQLite does not enforce foreign keys unless
 		// asked, and the setting is per connection, so it is set here for
@@ -178,55 +301,122 @@ func dsn(abs string, create bool) string {
 		// wait under busy_timeout rather than fail half-way.
 		"_txlock=immediate",
 	}
-	u := url.URL{Scheme: "file", Path: p, RawQuery: strings.Join(q, "&")}
+}
+
+// dsn returns the modernc.org/sqlite data source name for the plan file at
+// the absolute path abs with the given URI parameters. It is a "file:" URI
+// so that any character of the path is escaped, and so that SQLite applies
+// its own parameters (mode, immutable).
+func dsn(abs string, params []string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/...
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: strings.Join(params, "&")}
 	return u.String()
 }
 
+// header is what readHeader learns about a plan file.
+type header struct {
+	exists  bool  // the file exists
+	size    int64 // its size in bytes
+	version int   // user_version; 0 for a missing or empty file
+	wal     bool  // the file is in WAL mode (header bytes 18 and 19 are 2)
+}
+
 // readHeader reads the SQLite header of the file at path without opening it
-// as a database. It returns 0 when the file does not exist or is empty (a new
-// plan), the schema version of a Meridian plan, or a *planner.Error: ENOTPLAN
-// for anything that is not a Meridian plan, ETOONEW for a plan newer than
-// this build.
-func readHeader(path string) (int, error) {
+// as a database. For a Meridian plan it returns its schema version (which
+// may be older than SchemaVersion) and journal mode; for a missing or empty
+// file (a new plan) version 0. Otherwise it returns a *planner.Error:
+// ENOTPLAN for anything that is not a Meridian plan, ETOONEW for a plan newer
+// than this build, EIO when the file cannot be read.
+func readHeader(path string) (header, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return header{}, nil
 	} else if err != nil {
-		return 0, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot open %s", path), Err: err}
+		return header{}, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot open %s", path), Err: err}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return 0, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot open %s", path), Err: err}
+		return header{}, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot open %s", path), Err: err}
 	}
 	if fi.IsDir() {
-		return 0, planner.Errorf(planner.ENOTPLAN, "%s is a folder, not a Meridian plan", path)
+		return header{}, planner.Errorf(planner.ENOTPLAN, "%s is a folder, not a Meridian plan", path)
 	}
-	if fi.Size() == 0 {
-		return 0, nil
+	h := header{exists: true, size: fi.Size()}
+	if h.size == 0 {
+		return h, nil
 	}
 	var hdr [100]byte
 	if _, err := io.ReadFull(f, hdr[:]); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return 0, notPlan(path)
+		return header{}, notPlan(path)
 	} else if err != nil {
-		return 0, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot read %s", path), Err: err}
+		return header{}, &planner.Error{Code: planner.EIO, Message: fmt.Sprintf("Cannot read %s", path), Err: err}
 	}
 	if !bytes.Equal(hdr[:16], []byte(sqliteMagic)) {
-		return 0, notPlan(path)
+		return header{}, notPlan(path)
 	}
 	appID := binary.BigEndian.Uint32(hdr[68:72])
 	version := binary.BigEndian.Uint32(hdr[60:64])
 	if appID != ApplicationID || version == 0 {
-		return 0, notPlan(path)
+		return header{}, notPlan(path)
 	}
 	if version > SchemaVersion {
-		return 0, tooNew(path, int64(version))
+		return header{}, tooNew(path, int64(version))
 	}
-	return int(version), nil
+	if err := checkHeader(hdr[:]); err != nil {
+		return header{}, damagedFile(path, err)
+	}
+	h.version = int(version)
+	h.wal = hdr[18] == 2 && hdr[19] == 2
+	return h, nil
+}
+
+// checkHeader checks the fields of a SQLite header that SQLite refuses,
+// some with a generic "unsupported file format" error that would not tell a
+// damaged plan from a bug (https://sqlite.org/fileformat2.html#the_database_header).
+func checkHeader(hdr []byte) error {
+	pageSize := int(binary.BigEndian.Uint16(hdr[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	switch {
+	case pageSize < 512 || pageSize&(pageSize-1) != 0:
+		return fmt.Errorf("invalid page size %d", pageSize)
+	case hdr[18] > 2 || hdr[19] > 2:
+		return fmt.Errorf("invalid file format version %d %d", hdr[18], hdr[19])
+	case pageSize-int(hdr[20]) < 480:
+		return fmt.Errorf("invalid reserved space %d", hdr[20])
+	case hdr[21] != 64 || hdr[22] != 32 || hdr[23] != 32:
+		return errors.New("invalid payload fractions")
+	}
+	if f := binary.BigEndian.Uint32(hdr[44:48]); f > 4 {
+		return fmt.Errorf("invalid schema format %d", f)
+	}
+	return nil
 }
 
 func notPlan(path string) error {
 	return planner.Errorf(planner.ENOTPLAN, "%s is not a Meridian plan", path)
+}
+
+func noFile(path string) error {
+	return planner.Errorf(planner.ENOTFOUND, "No plan file at %s", path)
+}
+
+func noPlanYet(path string) error {
+	return planner.Errorf(planner.ENOTFOUND, "%s holds no plan yet", path)
+}
+
+func cannotWrite(path string, err error) error {
+	return &planner.Error{
+		Code: planner.EIO,
+		Message: fmt.Sprintf("%s cannot be written: you may not have permission to change it or its folder. "+
+			"Open it read-only, or use Save As to keep your changes in another folder", path),
+		Err: err,
+	}
 }
 
 func tooNew(path string, version int64) error {
@@ -359,14 +549,17 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 
 // Close checkpoints the WAL into the plan file and closes it, so that the
 // plan is one file again (no -wal or -shm file remains, unless another
-// process still has the plan open). Calling Close again does nothing.
+// process still has the plan open). A DB from [OpenReadOnly] writes nothing:
+// it just closes. Calling Close again does nothing.
 func (db *DB) Close() error {
 	if db.db == nil {
 		return nil
 	}
 	var ckptErr error
-	if _, err := db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		ckptErr = fmt.Errorf("checkpoint wal: %w", err)
+	if !db.readOnly {
+		if _, err := db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			ckptErr = fmt.Errorf("checkpoint wal: %w", err)
+		}
 	}
 	err := db.db.Close()
 	db.db = nil
@@ -385,11 +578,30 @@ func removeFiles(path string) {
 }
 
 // update runs fn in a write transaction, stamps the plan's modification
-// time, and commits. Any error rolls the transaction back.
+// time, and commits. Any error rolls the transaction back. It returns a
+// *planner.Error (EIO) on a DB opened read-only, and turns SQLite errors
+// about the file (corrupt, disk full, read-only) into *planner.Error values.
 func (db *DB) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if db.db == nil {
 		return errClosed
 	}
+	if db.readOnly {
+		return openedReadOnly(db.Path)
+	}
+	if err := db.updateTx(ctx, fn); err != nil {
+		var perr *planner.Error
+		if errors.As(err, &perr) {
+			return err
+		}
+		if ferr := fileError(db.Path, opWrite, err); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	return nil
+}
+
+func (db *DB) updateTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
