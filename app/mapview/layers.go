@@ -44,16 +44,11 @@ func (m *Map) SetLayers(l *Layers) {
 	if l == nil {
 		l = NewLayers()
 	}
-	m.mu.Lock()
 	sc := l.sc.clone()
+	m.mu.Lock()
 	old := m.sc
+	m.mu.Unlock()
 	sc.background, sc.areaStroke, sc.areaStrokeW = old.background, old.areaStroke, old.areaStrokeW
 	sc.pointOutline, sc.pointOutW = old.pointOutline, old.pointOutW
-	m.sc = sc
-	if !m.hasView && sc.hasAll {
-		m.fitPending = true
-	}
-	m.mu.Unlock()
-	m.changed(true)
-	m.refreshHover()
+	m.installScene(sc)
 }

@@ -127,7 +127,15 @@ func New() *Map {
 func (m *Map) SetAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	m.mu.Lock()
 	sc := m.sc.clone()
+	m.mu.Unlock()
 	sc.setAreas(geoms, fills)
+	m.installScene(sc)
+}
+
+// installScene makes sc the map's scene (after a change of its areas),
+// schedules a fit when the map had no view yet, and a render.
+func (m *Map) installScene(sc *scene) {
+	m.mu.Lock()
 	m.sc = sc
 	if !m.hasView && sc.hasAll {
 		m.fitPending = true

@@ -252,8 +252,8 @@ func open(abs string, h header) (_ *DB, err error) {
 	return db, nil
 }
 
-// openError turns an error of open into a *planner.Error that names the
-// file when it is about the file.
+// openError turns an error of open or of a write into a *planner.Error that
+// names the file when it is about the file.
 func (db *DB) openError(err error) error {
 	var perr *planner.Error
 	if errors.As(err, &perr) {
@@ -589,14 +589,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return openedReadOnly(db.Path)
 	}
 	if err := db.updateTx(ctx, fn); err != nil {
-		var perr *planner.Error
-		if errors.As(err, &perr) {
-			return err
-		}
-		if ferr := fileError(db.Path, opWrite, err); ferr != nil {
-			return ferr
-		}
-		return err
+		return db.openError(err)
 	}
 	return nil
 }
