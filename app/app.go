@@ -158,7 +158,7 @@ func (m *Meridian) newFromSample() {
 
 // buildSample builds the sample into a new untitled plan file and returns it
 // open. It runs off the UI thread.
-func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*session, error) {
+func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (_ *session, err error) {
 	p, err := sample.Build(ctx, func(f float64) { progress(0.6 * f) })
 	if err != nil {
 		return nil, err
@@ -172,23 +172,23 @@ func (m *Meridian) buildSample(ctx context.Context, progress func(float64)) (*se
 		return nil, err
 	}
 	m.adopt(db)
+	defer func() {
+		if err != nil { // cancelled or failed: the sample can be built again, so keep nothing
+			m.release(db)
+			db.Close()
+			os.Remove(path)
+		}
+	}()
 	if err := db.Replace(ctx, p); err != nil {
-		m.release(db)
-		db.Close()
-		os.Remove(path)
 		return nil, err
 	}
 	progress(0.8)
 	s, err := newSession(ctx, db, p)
 	if err != nil {
-		m.release(db)
-		db.Close()
 		return nil, err
 	}
 	s.untitled = true
 	if s.pristine, err = db.Modified(ctx); err != nil {
-		m.release(db)
-		db.Close()
 		return nil, err
 	}
 	progress(1)

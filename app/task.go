@@ -20,10 +20,8 @@ import (
 // that Cancel cancels and a progress callback (fraction in [0, 1]) that is
 // safe to call from any goroutine; the UI is touched only inside fyne.Do.
 type task struct {
-	title  string
 	dialog dialog.Dialog
 	bar    *widget.ProgressBar
-	cancel context.CancelFunc
 
 	mu       sync.Mutex
 	lastShow float64
@@ -44,7 +42,7 @@ func (m *Meridian) runTask(title string, work func(ctx context.Context, progress
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &task{title: title, bar: widget.NewProgressBar(), cancel: cancel}
+	t := &task{bar: widget.NewProgressBar()}
 	cancelButton := widget.NewButton("Cancel", func() { cancel() })
 	content := container.NewVBox(widget.NewLabel(title), t.bar, container.NewCenter(cancelButton))
 	t.dialog = dialog.NewCustomWithoutButtons("Working", content, m.win)
