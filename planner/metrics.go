@@ -75,6 +75,9 @@ type Metrics struct {
 	// UnlocatedAccounts).
 	WhiteSpace        Totals
 	UnlocatedAccounts int
+	// DrawnAccounts counts the accounts that belong to a territory because
+	// its drawn boundary contains them, whatever their unit.
+	DrawnAccounts int
 	// Total covers every unit and account of the plan: the territories plus
 	// the white space.
 	Total Totals
@@ -97,8 +100,10 @@ func (m *Metrics) MaxAbsDeviation(pick func(Figures) float64) float64 {
 }
 
 // ComputeMetrics returns the metrics of scenario s of plan p. An account
-// counts in the territory of the unit it is located in; accounts in no unit,
-// and units in no territory, are white space. It runs in O(units + accounts).
+// counts in the territory whose drawn boundary contains it (see
+// [Territory.Boundary]), else in the territory of the unit it is located in;
+// accounts in neither, and units in no territory, are white space. It runs
+// in O(units + accounts × drawn boundaries).
 func ComputeMetrics(p *Plan, s *Scenario) Metrics {
 	m := Metrics{ScenarioID: s.ID, ScenarioName: s.Name}
 	row := make(map[int64]int, len(s.Territories))
@@ -122,8 +127,14 @@ func ComputeMetrics(p *Plan, s *Scenario) Metrics {
 	for i := range p.Units {
 		totalsOf(p.Units[i].Code).addUnit(&p.Units[i])
 	}
+	ds := s.drawnBoundaries()
 	for i := range p.Accounts {
 		a := &p.Accounts[i]
+		if id := drawnOwner(ds, a); id != 0 {
+			m.Territories[row[id]].addAccount(a)
+			m.DrawnAccounts++
+			continue
+		}
 		if a.UnitCode == "" {
 			m.UnlocatedAccounts++
 			m.WhiteSpace.addAccount(a)

@@ -133,6 +133,12 @@ type Territory struct {
 	Name  string // unique in its scenario
 	Color string // fill colour on the map, "#RRGGBB"
 	RepID int64  // 0 when the territory is vacant
+	// Boundary is a boundary drawn by hand (WGS84 degrees, lon/lat order):
+	// an outer ring and optional holes, each closed (first point repeated
+	// last), at least 4 points per ring. Accounts located inside it belong
+	// to this territory whatever their unit (see [Scenario.AccountTerritory]).
+	// Empty (nil) when the territory is made of units only.
+	Boundary orb.Polygon
 }
 
 // Scenario is one version of the territory design: its territories and the
@@ -273,6 +279,9 @@ func (p *Plan) Validate() error {
 			case t.RepID != 0 && !reps[t.RepID]:
 				return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, t.RepID)
 			}
+			if err := CheckBoundary(t.Boundary); err != nil {
+				return Errorf(EINVALID, "Territory %q: %s", t.Name, ErrorMessage(err))
+			}
 			terr[t.ID], names[t.Name], own[t.ID] = true, true, true
 		}
 		for code, tid := range s.Alignment {
@@ -281,6 +290,28 @@ func (p *Plan) Validate() error {
 			}
 			if !own[tid] {
 				return Errorf(EINVALID, "Scenario %q aligns unit %q to territory %d, which is not in that scenario", s.Name, code, tid)
+			}
+		}
+	}
+	return nil
+}
+
+// CheckBoundary checks the form of a drawn territory boundary (see
+// [Territory.Boundary]): every ring closed, with at least 4 points, at valid
+// WGS84 positions. An empty boundary is valid. Self-intersection is checked
+// by the editor (geo.ValidateRing) before a boundary is stored. It returns
+// a *Error with code EINVALID.
+func CheckBoundary(b orb.Polygon) error {
+	for i, r := range b {
+		switch {
+		case len(r) < 4:
+			return Errorf(EINVALID, "the drawn boundary has a ring %d with %d points; a ring needs at least 4", i+1, len(r))
+		case !r.Closed():
+			return Errorf(EINVALID, "the drawn boundary has a ring %d that is not closed", i+1)
+		}
+		for _, p := range r {
+			if !ValidLonLat(p) {
+				return Errorf(EINVALID, "the drawn boundary has an invalid position %v", p)
 			}
 		}
 	}

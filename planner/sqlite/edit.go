@@ -125,15 +125,7 @@ func (db *DB) SetActiveScenario(ctx context.Context, scenarioID int64) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE plan SET active_scenario_id = ?1
 			WHERE EXISTS (SELECT 1 FROM scenario WHERE id = ?1)`, scenarioID)
-		if err != nil {
-			return fmt.Errorf("set active scenario: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("set active scenario: %w", err)
-		} else if n == 0 {
-			return planner.Errorf(planner.ENOTFOUND, "Scenario %d is not in the plan", scenarioID)
-		}
-		return nil
+		return oneRow(res, err, "set active scenario", "Scenario %d is not in the plan", scenarioID)
 	})
 }
 

@@ -305,7 +305,7 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	// assignments only while they are enforced: the sqlite3 shell, for one,
 	// does not enforce them. Check.
 	rows, err = tx.QueryContext(ctx, `
-		SELECT id, scenario_id, name, color, rep_id FROM territory ORDER BY ord, id`)
+		SELECT id, scenario_id, name, color, rep_id, boundary FROM territory ORDER BY ord, id`)
 	if err != nil {
 		return damagef(err, "the territory table cannot be read")
 	}
@@ -314,10 +314,16 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var t planner.Territory
 		var scenario int64
 		var rep sql.NullInt64
-		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep); err != nil {
+		var boundary []byte
+		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary); err != nil {
 			return rowDamage("territory", n, err)
 		}
 		t.RepID = rep.Int64
+		if boundary != nil {
+			if err := decodeWKB(boundary, &t.Boundary); err != nil {
+				return damagef(err, "the drawn boundary of territory %d (%q) is not a valid polygon", t.ID, t.Name)
+			}
+		}
 		i, ok := index[scenario]
 		if !ok {
 			return damagef(nil, "territory %d (%q) belongs to scenario %d, which the plan does not have", t.ID, t.Name, scenario)
@@ -383,6 +389,14 @@ func nullString(s string) any {
 }
 
 // nullID maps 0 to NULL.
+// boundaryValue returns the WKB of a drawn boundary, or NULL for none.
+func boundaryValue(b orb.Polygon) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return wkb.Value(b)
+}
+
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -538,7 +552,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	}
 	defer scen.Close()
 	terr, err := tx.PrepareContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id) VALUES (?, ?, ?, ?, ?, ?)`)
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare territory insert: %w", err)
 	}
@@ -556,7 +570,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 			return fmt.Errorf("insert scenario %d: %w", s.ID, err)
 		}
 		for j, t := range s.Territories {
-			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID)); err != nil {
+			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
 				return fmt.Errorf("insert territory %d: %w", t.ID, err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -252,7 +253,7 @@ func TestOpenReadOnly_EmptyFile(t *testing.T) {
 func TestOpenReadOnly_NoSchema(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bare.meridian")
-	rawExec(t, path, `PRAGMA application_id = 1297238340`, `PRAGMA user_version = 1`)
+	rawExec(t, path, `PRAGMA application_id = 1297238340`, `PRAGMA user_version = `+strconv.Itoa(sqlite.SchemaVersion))
 	before := snapshotDir(t, dir)
 	_, err := sqlite.OpenReadOnly(path)
 	if code := planner.ErrorCode(err); code != planner.ENOTFOUND {

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/meridianplan/meridian/planner"
@@ -26,7 +27,7 @@ func TestSampleRoundTrip(t *testing.T) {
 		t.Fatalf("metrics after reopening: %+v, want %+v", have.Total, want.Total)
 	}
 	for i := range want.Territories {
-		if have.Territories[i] != want.Territories[i] {
+		if !reflect.DeepEqual(have.Territories[i], want.Territories[i]) {
 			t.Errorf("territory %d: %+v, want %+v", i, have.Territories[i], want.Territories[i])
 		}
 	}

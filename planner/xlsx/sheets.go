@@ -22,6 +22,7 @@ type book struct {
 
 	potHeader string            // "Potential (Beds)"
 	unitTerr  map[string]string // unit code -> territory name; absent: white space
+	terrName  map[int64]string  // territory ID -> name
 }
 
 // sheetSpec describes one sheet: an optional header row, n body rows made by
@@ -51,6 +52,7 @@ func (b *book) build() error {
 	for _, t := range b.s.Territories {
 		terrName[t.ID] = t.Name
 	}
+	b.terrName = terrName
 	b.unitTerr = make(map[string]string, len(b.s.Alignment))
 	for code, id := range b.s.Alignment {
 		if name, ok := terrName[id]; ok {
@@ -389,6 +391,7 @@ const (
 func (b *book) accounts() sheetSpec {
 	st, p := b.st, b.p
 	units := p.UnitIndex()
+	accTerr := b.s.AccountTerritories(p) // drawn boundaries first, then the unit's territory
 	return sheetSpec{
 		name: SheetAccounts,
 		cols: accCols,
@@ -422,7 +425,9 @@ func (b *book) accounts() sheetSpec {
 					row[accUnitName] = st.str(p.Units[k].Name)
 					row[accParent] = st.str(p.Units[k].ParentName)
 				}
-				row[accTerritory] = st.str(b.unitTerr[a.UnitCode])
+			}
+			if id := accTerr[i]; id != 0 {
+				row[accTerritory] = st.str(b.terrName[id])
 			}
 			row[accPlacement] = placement.String()
 		},

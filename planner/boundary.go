@@ -1,0 +1,72 @@
+package planner
+
+import (
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// drawn is a territory's hand-drawn boundary, ready for point tests.
+type drawn struct {
+	id    int64
+	bound orb.Bound
+	poly  orb.Polygon
+}
+
+// drawnBoundaries returns the scenario's drawn boundaries in territory
+// order (the first that contains an account wins).
+func (s *Scenario) drawnBoundaries() []drawn {
+	var out []drawn
+	for _, t := range s.Territories {
+		if len(t.Boundary) > 0 && len(t.Boundary[0]) >= 4 {
+			out = append(out, drawn{id: t.ID, bound: t.Boundary.Bound(), poly: t.Boundary})
+		}
+	}
+	return out
+}
+
+// drawnOwner returns the territory whose drawn boundary contains the
+// account's location, 0 when none does.
+func drawnOwner(ds []drawn, a *Account) int64 {
+	if !a.HasLocation {
+		return 0
+	}
+	for i := range ds {
+		if ds[i].bound.Contains(a.Location) && planar.PolygonContains(ds[i].poly, a.Location) {
+			return ds[i].id
+		}
+	}
+	return 0
+}
+
+// AccountTerritory returns the ID of the territory that account a belongs
+// to in s: the first territory, in s.Territories order, whose drawn
+// Boundary contains a's location (planar point-in-polygon on lon/lat
+// degrees, holes excluded), else the territory its unit is aligned to; 0
+// when it is white space. For many accounts, [ComputeMetrics] and
+// [Scenario.AccountTerritories] are faster.
+func (s *Scenario) AccountTerritory(a *Account) int64 {
+	if id := drawnOwner(s.drawnBoundaries(), a); id != 0 {
+		return id
+	}
+	if a.UnitCode == "" {
+		return 0
+	}
+	return s.Alignment[a.UnitCode]
+}
+
+// AccountTerritories returns, for each account of p in order, the ID of
+// the territory it belongs to in s (see [Scenario.AccountTerritory]), 0 for
+// white space.
+func (s *Scenario) AccountTerritories(p *Plan) []int64 {
+	ds := s.drawnBoundaries()
+	out := make([]int64, len(p.Accounts))
+	for i := range p.Accounts {
+		a := &p.Accounts[i]
+		if id := drawnOwner(ds, a); id != 0 {
+			out[i] = id
+		} else if a.UnitCode != "" {
+			out[i] = s.Alignment[a.UnitCode]
+		}
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/meridianplan/meridian/planner"
+	"github.com/paulmach/orb"
+)
+
+// scenarioName returns the name of scenario id, or ENOTFOUND.
+func scenarioName(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM scenario WHERE id = ?`, id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", planner.Errorf(planner.ENOTFOUND, "Scenario %d is not in the plan", id)
+	} else if err != nil {
+		return "", fmt.Errorf("find scenario: %w", err)
+	}
+	return name, nil
+}
+
+// Realign applies several alignment changes to scenario scenarioID at once:
+// changes maps a unit code to its new territory ID, or to 0 to unassign it
+// (white space). It is written in one transaction: every change or none.
+// It is what undo and redo of a map edit use, where each unit returns to
+// its own former territory.
+//
+// It returns a *planner.Error with code planner.ENOTFOUND when the scenario,
+// a territory (in that scenario) or a unit does not exist, and planner.EIO
+// on a DB from [OpenReadOnly].
+func (db *DB) Realign(ctx context.Context, scenarioID int64, changes map[string]int64) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
+		scenario, err := scenarioName(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		checked := map[int64]bool{0: true}
+		for _, tid := range changes {
+			if checked[tid] {
+				continue
+			}
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM territory WHERE id = ? AND scenario_id = ?`,
+				tid, scenarioID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return planner.Errorf(planner.ENOTFOUND, "Territory %d is not in scenario %q", tid, scenario)
+			} else if err != nil {
+				return fmt.Errorf("find territory: %w", err)
+			}
+			checked[tid] = true
+		}
+		find, err := tx.PrepareContext(ctx, `SELECT 1 FROM unit WHERE code = ?`)
+		if err != nil {
+			return fmt.Errorf("prepare unit lookup: %w", err)
+		}
+		defer find.Close()
+		unassign, err := tx.PrepareContext(ctx, `DELETE FROM assignment WHERE scenario_id = ?1 AND unit_code = ?2`)
+		if err != nil {
+			return fmt.Errorf("prepare assignment: %w", err)
+		}
+		defer unassign.Close()
+		assign, err := tx.PrepareContext(ctx, `
+			INSERT INTO assignment (scenario_id, unit_code, territory_id) VALUES (?1, ?2, ?3)
+			ON CONFLICT (scenario_id, unit_code) DO UPDATE SET territory_id = excluded.territory_id`)
+		if err != nil {
+			return fmt.Errorf("prepare assignment: %w", err)
+		}
+		defer assign.Close()
+		for code, tid := range changes {
+			var one int
+			if err := find.QueryRowContext(ctx, code).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+				return planner.Errorf(planner.ENOTFOUND, "Geography unit %q is not in the plan", code)
+			} else if err != nil {
+				return fmt.Errorf("find unit %q: %w", code, err)
+			}
+			if tid == 0 {
+				_, err = unassign.ExecContext(ctx, scenarioID, code)
+			} else {
+				_, err = assign.ExecContext(ctx, scenarioID, code, tid)
+			}
+			if err != nil {
+				return fmt.Errorf("align unit %q: %w", code, err)
+			}
+		}
+		return nil
+	})
+}
+
+// AddTerritory adds territory t at the end of scenario scenarioID's
+// territories and returns its ID: t.ID when it is > 0 (so that redoing an
+// undone creation keeps the ID), else a new ID one above the largest in
+// the plan. Its units are aligned separately ([DB.Realign]).
+//
+// It returns a *planner.Error with code planner.EINVALID when the name is
+// empty or the boundary malformed ([planner.CheckBoundary]),
+// planner.ENOTFOUND when the scenario or the rep does not exist,
+// planner.ECONFLICT when the name or the ID is taken, and planner.EIO on a
+// DB from [OpenReadOnly].
+func (db *DB) AddTerritory(ctx context.Context, scenarioID int64, t planner.Territory) (int64, error) {
+	if strings.TrimSpace(t.Name) == "" {
+		return 0, planner.Errorf(planner.EINVALID, "A territory needs a name")
+	}
+	if err := planner.CheckBoundary(t.Boundary); err != nil {
+		return 0, err
+	}
+	id := t.ID
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		scenario, err := scenarioName(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `
+			SELECT EXISTS (SELECT 1 FROM territory WHERE scenario_id = ? AND name = ?)`,
+			scenarioID, t.Name).Scan(&taken); err != nil {
+			return fmt.Errorf("check territory name: %w", err)
+		} else if taken {
+			return planner.Errorf(planner.ECONFLICT, "Scenario %q already has a territory named %q", scenario, t.Name)
+		}
+		if t.RepID != 0 {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM rep WHERE id = ?`, t.RepID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return planner.Errorf(planner.ENOTFOUND, "Rep %d is not in the plan", t.RepID)
+			} else if err != nil {
+				return fmt.Errorf("find rep: %w", err)
+			}
+		}
+		if id <= 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM territory`).Scan(&id); err != nil {
+				return fmt.Errorf("new territory ID: %w", err)
+			}
+		} else {
+			var taken bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM territory WHERE id = ?)`, id).Scan(&taken); err != nil {
+				return fmt.Errorf("check territory ID: %w", err)
+			} else if taken {
+				return planner.Errorf(planner.ECONFLICT, "Territory ID %d is taken", id)
+			}
+		}
+		var ord int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(ord), -1) + 1 FROM territory WHERE scenario_id = ?`,
+			scenarioID).Scan(&ord); err != nil {
+			return fmt.Errorf("territory order: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
+			return fmt.Errorf("insert territory: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// DeleteTerritory deletes territory territoryID; its units become white
+// space (their assignments are deleted with it). It returns a
+// *planner.Error with code planner.ENOTFOUND when the territory does not
+// exist, and planner.EIO on a DB from [OpenReadOnly].
+func (db *DB) DeleteTerritory(ctx context.Context, territoryID int64) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM territory WHERE id = ?`, territoryID)
+		return oneRow(res, err, "delete territory", "Territory %d is not in the plan", territoryID)
+	})
+}
+
+// SetTerritoryBoundary stores b as territory territoryID's drawn boundary
+// (WGS84 lon/lat; nil or empty removes it). It returns a *planner.Error with
+// code planner.EINVALID for a malformed boundary ([planner.CheckBoundary]),
+// planner.ENOTFOUND when the territory does not exist, and planner.EIO on a
+// DB from [OpenReadOnly].
+func (db *DB) SetTerritoryBoundary(ctx context.Context, territoryID int64, b orb.Polygon) error {
+	if err := planner.CheckBoundary(b); err != nil {
+		return err
+	}
+	return db.setTerritory(ctx, territoryID, "boundary", boundaryValue(b))
+}
+
+// SetTerritoryColor sets territory territoryID's map colour ("#RRGGBB").
+// It returns a *planner.Error with code planner.EINVALID for another form
+// of colour, planner.ENOTFOUND when the territory does not exist, and
+// planner.EIO on a DB from [OpenReadOnly].
+func (db *DB) SetTerritoryColor(ctx context.Context, territoryID int64, color string) error {
+	if !validColor(color) {
+		return planner.Errorf(planner.EINVALID, "%q is not a colour of the form #RRGGBB", color)
+	}
+	return db.setTerritory(ctx, territoryID, "color", color)
+}
+
+func validColor(s string) bool {
+	if len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// setTerritory sets one column of a territory row.
+func (db *DB) setTerritory(ctx context.Context, territoryID int64, column string, value any) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE territory SET `+column+` = ? WHERE id = ?`, value, territoryID)
+		return oneRow(res, err, "set territory "+column, "Territory %d is not in the plan", territoryID)
+	})
+}
+
+// oneRow checks the result of a statement that must change a row: err from
+// running it is wrapped with what; no row changed is planner.ENOTFOUND with
+// the message notFound (a format for args).
+func oneRow(res sql.Result, err error, what, notFound string, args ...any) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	} else if n == 0 {
+		return planner.Errorf(planner.ENOTFOUND, notFound, args...)
+	}
+	return nil
+}
