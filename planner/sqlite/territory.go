@@ -11,6 +11,31 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// Edit is one change to a plan file, made by [DB.Apply] together with
+// others in one transaction. Make one with RealignEdit, AddTerritoryEdit,
+// DeleteTerritoryEdit, SetTerritoryBoundaryEdit or SetTerritoryColorEdit.
+type Edit struct {
+	run func(ctx context.Context, tx *sql.Tx) error
+}
+
+// Apply makes the edits in order in one transaction: all of them are
+// written, or, when one fails, none is and its error is returned (the
+// errors are those of the methods each Edit stands for; planner.EIO on a
+// DB from [OpenReadOnly]). An undoable map edit is one Apply.
+func (db *DB) Apply(ctx context.Context, edits ...Edit) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
+		for _, e := range edits {
+			if e.run == nil {
+				return planner.Errorf(planner.EINVALID, "an empty edit")
+			}
+			if err := e.run(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // scenarioName returns the name of scenario id, or ENOTFOUND.
 func scenarioName(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	var name string
@@ -33,7 +58,12 @@ func scenarioName(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 // a territory (in that scenario) or a unit does not exist, and planner.EIO
 // on a DB from [OpenReadOnly].
 func (db *DB) Realign(ctx context.Context, scenarioID int64, changes map[string]int64) error {
-	return db.update(ctx, func(tx *sql.Tx) error {
+	return db.Apply(ctx, RealignEdit(scenarioID, changes))
+}
+
+// RealignEdit is [DB.Realign] as an Edit for [DB.Apply].
+func RealignEdit(scenarioID int64, changes map[string]int64) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
 		scenario, err := scenarioName(ctx, tx, scenarioID)
 		if err != nil {
 			return err
@@ -87,7 +117,7 @@ func (db *DB) Realign(ctx context.Context, scenarioID int64, changes map[string]
 			}
 		}
 		return nil
-	})
+	}}
 }
 
 // AddTerritory adds territory t at the end of scenario scenarioID's
@@ -109,50 +139,14 @@ func (db *DB) AddTerritory(ctx context.Context, scenarioID int64, t planner.Terr
 	}
 	id := t.ID
 	err := db.update(ctx, func(tx *sql.Tx) error {
-		scenario, err := scenarioName(ctx, tx, scenarioID)
-		if err != nil {
-			return err
-		}
-		var taken bool
-		if err := tx.QueryRowContext(ctx, `
-			SELECT EXISTS (SELECT 1 FROM territory WHERE scenario_id = ? AND name = ?)`,
-			scenarioID, t.Name).Scan(&taken); err != nil {
-			return fmt.Errorf("check territory name: %w", err)
-		} else if taken {
-			return planner.Errorf(planner.ECONFLICT, "Scenario %q already has a territory named %q", scenario, t.Name)
-		}
-		if t.RepID != 0 {
-			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM rep WHERE id = ?`, t.RepID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				return planner.Errorf(planner.ENOTFOUND, "Rep %d is not in the plan", t.RepID)
-			} else if err != nil {
-				return fmt.Errorf("find rep: %w", err)
-			}
-		}
 		if id <= 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM territory`).Scan(&id); err != nil {
 				return fmt.Errorf("new territory ID: %w", err)
 			}
-		} else {
-			var taken bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM territory WHERE id = ?)`, id).Scan(&taken); err != nil {
-				return fmt.Errorf("check territory ID: %w", err)
-			} else if taken {
-				return planner.Errorf(planner.ECONFLICT, "Territory ID %d is taken", id)
-			}
 		}
-		var ord int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(ord), -1) + 1 FROM territory WHERE scenario_id = ?`,
-			scenarioID).Scan(&ord); err != nil {
-			return fmt.Errorf("territory order: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
-			return fmt.Errorf("insert territory: %w", err)
-		}
-		return nil
+		t := t
+		t.ID = id
+		return addTerritory(ctx, tx, scenarioID, t)
 	})
 	if err != nil {
 		return 0, err
@@ -160,15 +154,81 @@ func (db *DB) AddTerritory(ctx context.Context, scenarioID int64, t planner.Terr
 	return id, nil
 }
 
+// AddTerritoryEdit is [DB.AddTerritory] as an Edit for [DB.Apply]; t.ID must
+// be > 0 and free (planner.EINVALID, planner.ECONFLICT).
+func AddTerritoryEdit(scenarioID int64, t planner.Territory) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
+		if t.ID <= 0 {
+			return planner.Errorf(planner.EINVALID, "Territory %q needs an ID", t.Name)
+		}
+		if strings.TrimSpace(t.Name) == "" {
+			return planner.Errorf(planner.EINVALID, "A territory needs a name")
+		}
+		if err := planner.CheckBoundary(t.Boundary); err != nil {
+			return err
+		}
+		return addTerritory(ctx, tx, scenarioID, t)
+	}}
+}
+
+func addTerritory(ctx context.Context, tx *sql.Tx, scenarioID int64, t planner.Territory) error {
+	id := t.ID
+	scenario, err := scenarioName(ctx, tx, scenarioID)
+	if err != nil {
+		return err
+	}
+	var taken bool
+	if err := tx.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM territory WHERE scenario_id = ? AND name = ?)`,
+		scenarioID, t.Name).Scan(&taken); err != nil {
+		return fmt.Errorf("check territory name: %w", err)
+	} else if taken {
+		return planner.Errorf(planner.ECONFLICT, "Scenario %q already has a territory named %q", scenario, t.Name)
+	}
+	if t.RepID != 0 {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM rep WHERE id = ?`, t.RepID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return planner.Errorf(planner.ENOTFOUND, "Rep %d is not in the plan", t.RepID)
+		} else if err != nil {
+			return fmt.Errorf("find rep: %w", err)
+		}
+	}
+	{
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM territory WHERE id = ?)`, id).Scan(&taken); err != nil {
+			return fmt.Errorf("check territory ID: %w", err)
+		} else if taken {
+			return planner.Errorf(planner.ECONFLICT, "Territory ID %d is taken", id)
+		}
+	}
+	var ord int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(ord), -1) + 1 FROM territory WHERE scenario_id = ?`,
+		scenarioID).Scan(&ord); err != nil {
+		return fmt.Errorf("territory order: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
+		return fmt.Errorf("insert territory: %w", err)
+	}
+	return nil
+}
+
 // DeleteTerritory deletes territory territoryID; its units become white
 // space (their assignments are deleted with it). It returns a
 // *planner.Error with code planner.ENOTFOUND when the territory does not
 // exist, and planner.EIO on a DB from [OpenReadOnly].
 func (db *DB) DeleteTerritory(ctx context.Context, territoryID int64) error {
-	return db.update(ctx, func(tx *sql.Tx) error {
+	return db.Apply(ctx, DeleteTerritoryEdit(territoryID))
+}
+
+// DeleteTerritoryEdit is [DB.DeleteTerritory] as an Edit for [DB.Apply].
+func DeleteTerritoryEdit(territoryID int64) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM territory WHERE id = ?`, territoryID)
 		return oneRow(res, err, "delete territory", "Territory %d is not in the plan", territoryID)
-	})
+	}}
 }
 
 // SetTerritoryBoundary stores b as territory territoryID's drawn boundary
@@ -177,10 +237,18 @@ func (db *DB) DeleteTerritory(ctx context.Context, territoryID int64) error {
 // planner.ENOTFOUND when the territory does not exist, and planner.EIO on a
 // DB from [OpenReadOnly].
 func (db *DB) SetTerritoryBoundary(ctx context.Context, territoryID int64, b orb.Polygon) error {
-	if err := planner.CheckBoundary(b); err != nil {
-		return err
-	}
-	return db.setTerritory(ctx, territoryID, "boundary", boundaryValue(b))
+	return db.Apply(ctx, SetTerritoryBoundaryEdit(territoryID, b))
+}
+
+// SetTerritoryBoundaryEdit is [DB.SetTerritoryBoundary] as an Edit for
+// [DB.Apply].
+func SetTerritoryBoundaryEdit(territoryID int64, b orb.Polygon) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
+		if err := planner.CheckBoundary(b); err != nil {
+			return err
+		}
+		return setTerritory(ctx, tx, territoryID, "boundary", boundaryValue(b))
+	}}
 }
 
 // SetTerritoryColor sets territory territoryID's map colour ("#RRGGBB").
@@ -188,10 +256,18 @@ func (db *DB) SetTerritoryBoundary(ctx context.Context, territoryID int64, b orb
 // of colour, planner.ENOTFOUND when the territory does not exist, and
 // planner.EIO on a DB from [OpenReadOnly].
 func (db *DB) SetTerritoryColor(ctx context.Context, territoryID int64, color string) error {
-	if !validColor(color) {
-		return planner.Errorf(planner.EINVALID, "%q is not a colour of the form #RRGGBB", color)
-	}
-	return db.setTerritory(ctx, territoryID, "color", color)
+	return db.Apply(ctx, SetTerritoryColorEdit(territoryID, color))
+}
+
+// SetTerritoryColorEdit is [DB.SetTerritoryColor] as an Edit for
+// [DB.Apply].
+func SetTerritoryColorEdit(territoryID int64, color string) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
+		if !validColor(color) {
+			return planner.Errorf(planner.EINVALID, "%q is not a colour of the form #RRGGBB", color)
+		}
+		return setTerritory(ctx, tx, territoryID, "color", color)
+	}}
 }
 
 func validColor(s string) bool {
@@ -207,11 +283,9 @@ func validColor(s string) bool {
 }
 
 // setTerritory sets one column of a territory row.
-func (db *DB) setTerritory(ctx context.Context, territoryID int64, column string, value any) error {
-	return db.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE territory SET `+column+` = ? WHERE id = ?`, value, territoryID)
-		return oneRow(res, err, "set territory "+column, "Territory %d is not in the plan", territoryID)
-	})
+func setTerritory(ctx context.Context, tx *sql.Tx, territoryID int64, column string, value any) error {
+	res, err := tx.ExecContext(ctx, `UPDATE territory SET `+column+` = ? WHERE id = ?`, value, territoryID)
+	return oneRow(res, err, "set territory "+column, "Territory %d is not in the plan", territoryID)
 }
 
 // oneRow checks the result of a statement that must change a row: err from

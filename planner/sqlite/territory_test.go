@@ -127,3 +127,30 @@ func TestMigrateFormat1(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Apply writes a new territory and its units in one transaction: when a
+// later edit fails, the territory is not written either.
+func TestApplyIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	MustReplace(t, db, SmallPlan())
+	err := db.Apply(ctx,
+		sqlite.AddTerritoryEdit(10, planner.Territory{ID: 500, Name: "Gulf", Color: "#59a14f"}),
+		sqlite.RealignEdit(10, map[string]int64{"01003": 500}),
+		sqlite.RealignEdit(10, map[string]int64{"nope": 500}))
+	if planner.ErrorCode(err) != planner.ENOTFOUND {
+		t.Fatalf("Apply = %v", err)
+	}
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
+	if err := db.Apply(ctx, sqlite.AddTerritoryEdit(10, planner.Territory{Name: "No ID"})); planner.ErrorCode(err) != planner.EINVALID {
+		t.Errorf("Apply without an ID = %v", err)
+	}
+	if err := db.Apply(ctx,
+		sqlite.AddTerritoryEdit(10, planner.Territory{ID: 500, Name: "Gulf", Color: "#59a14f"}),
+		sqlite.RealignEdit(10, map[string]int64{"01003": 500})); err != nil {
+		t.Fatal(err)
+	}
+	if got := MustLoad(t, db).Scenario(10).Alignment["01003"]; got != 500 {
+		t.Errorf("01003 in %d, want 500", got)
+	}
+}
