@@ -11,6 +11,13 @@
 //     pixels times the canvas scale (line widths, point radii, widget
 //     positions such as those given to AreaAt and Zoom).
 //
+// Interaction: a Tool (SetTool) decides what taps and drags do — pan, paint
+// areas, draw a lasso or a polygon — and EditPolygon lets the user move,
+// insert and delete the vertices of a polygon; their shapes are drawn in an
+// overlay of Fyne lines and circles above the image (overlay.go). The map
+// is fyne.Focusable: arrow keys pan, '+'/'-' zoom, Escape cancels (see
+// KeyPanFraction, which also explains why there is no pinch zoom).
+//
 // Rendering happens off the UI thread into a cached image shown by one
 // canvas.Raster; panning moves that image and re-renders when the drag ends.
 // Setters and interaction methods must be called on the Fyne UI thread (or
@@ -76,6 +83,34 @@ type Map struct {
 	// changes; -1 means no area.
 	OnHover func(area int)
 
+	// Tool callbacks (see Tool and SetTool); all run on the UI thread.
+	//
+	// OnTap is called by ToolPan for a tap (a primary click without a drag)
+	// with the area under the pointer, or -1 when there is none.
+	OnTap func(area int)
+	// OnPaint is called by ToolPaint for the area under a tap, and during a
+	// drag once for every new area the pointer passes over (each area at
+	// most once per stroke; the path between two drag events is sampled
+	// every PaintSampleSpacing device pixels, so fast strokes skip no area).
+	OnPaint func(area int)
+	// OnPaintEnd is called by ToolPaint once after every stroke (a tap or a
+	// drag) that called OnPaint at least once, or when Escape or SetTool
+	// ends such a stroke early: commit the stroke as one undoable step.
+	OnPaintEnd func()
+	// OnLasso is called by ToolLasso at the end of a drag with the freehand
+	// path as a closed ring in plane units (first point repeated,
+	// counter-clockwise in the y-up plane; points closer than
+	// LassoSpacing device pixels dropped). Paths with fewer than 3
+	// distinct points or enclosing less than MinRingPixels square device
+	// pixels (e.g. a straight stroke) are dropped without a call.
+	OnLasso func(ring orb.Ring)
+	// OnPolygon is called by ToolPolygon when the polygon being drawn is
+	// closed (double click, Enter, or a tap on its first vertex) with its
+	// vertices as a closed, counter-clockwise ring in plane units (first
+	// vertex first; clockwise input is reversed). Polygons enclosing less
+	// than MinRingPixels square device pixels are dropped without a call.
+	OnPolygon func(ring orb.Ring)
+
 	mu         sync.Mutex // guards the fields below up to the UI-only ones
 	sc         *scene
 	view       View
@@ -85,6 +120,10 @@ type Map struct {
 	pixW, pixH int     // device size of the widget at the last layout
 	texScale   float32 // device px per dp reported by the painter (0 = unknown)
 	viewScale  float32 // pixel scale the view was last adjusted to
+	// zoomTo is the bound a ZoomTo before the first layout will show
+	// (when zoomPending).
+	zoomTo      orb.Bound
+	zoomPending bool
 	// background render state
 	rendering bool
 	dirty     bool
@@ -106,6 +145,7 @@ type Map struct {
 	dragging bool
 	dragRemX float64 // sub-pixel remainder of the drag (device pixels)
 	dragRemY float64
+	ui       toolState // tools, gestures and overlay state (tools.go)
 }
 
 // New returns an empty map. Give it layers with SetAreas, SetLines and
@@ -249,6 +289,7 @@ func (m *Map) SetView(v View) {
 	m.syncScale()
 	m.mu.Lock()
 	m.view, m.hasView, m.fitPending, m.fitted = v, true, false, false
+	m.zoomPending = false
 	m.mu.Unlock()
 	m.changed(false)
 }
@@ -260,6 +301,7 @@ func (m *Map) SetView(v View) {
 func (m *Map) FitAll() {
 	m.syncScale()
 	m.mu.Lock()
+	m.zoomPending = false
 	ok := m.fitLocked()
 	if !ok {
 		m.fitPending = true
@@ -303,8 +345,14 @@ func fitView(sc *scene, w, h int) (View, bool) {
 
 // fitScale is the scale at which b fills w×h device pixels minus margins.
 func fitScale(b orb.Bound, w, h int) float64 {
+	return fitScaleMargin(b, w, h, fitMargin)
+}
+
+// fitScaleMargin is the scale at which b fills w×h device pixels less the
+// fraction margin of them on each side.
+func fitScaleMargin(b orb.Bound, w, h int, margin float64) float64 {
 	bw, bh := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	fw, fh := float64(w)*(1-2*fitMargin), float64(h)*(1-2*fitMargin)
+	fw, fh := float64(w)*(1-2*margin), float64(h)*(1-2*margin)
 	s := math.Inf(1)
 	if bw > 0 {
 		s = fw / bw
@@ -337,6 +385,17 @@ func (m *Map) Zoom(factor float64, around fyne.Position) {
 	}
 	ps := m.syncScale()
 	m.mu.Lock()
+	dx := float64(around.X)*float64(ps) - float64(m.pixW)/2
+	dy := float64(around.Y)*float64(ps) - float64(m.pixH)/2
+	m.mu.Unlock()
+	m.zoomDevice(factor, dx, dy)
+}
+
+// zoomDevice multiplies the scale by factor (clamped to the zoom range),
+// keeping the plane point dx, dy device pixels from the widget centre fixed.
+func (m *Map) zoomDevice(factor, dx, dy float64) {
+	m.syncScale()
+	m.mu.Lock()
 	if !m.hasView || m.pixW <= 0 {
 		m.mu.Unlock()
 		return
@@ -349,8 +408,6 @@ func (m *Map) Zoom(factor float64, around fyne.Position) {
 		return
 	}
 	// Plane point under the cursor stays under the cursor.
-	dx := float64(around.X)*float64(ps) - float64(m.pixW)/2
-	dy := float64(around.Y)*float64(ps) - float64(m.pixH)/2
 	qx, qy := v.Center[0]+dx/v.Scale, v.Center[1]-dy/v.Scale
 	m.view = View{Center: orb.Point{qx - dx/ns, qy + dy/ns}, Scale: ns}
 	m.fitted = false
@@ -362,18 +419,11 @@ func (m *Map) Zoom(factor float64, around fyne.Position) {
 // (device-independent pixels), or -1 if there is none. When areas overlap,
 // the highest index wins.
 func (m *Map) AreaAt(pos fyne.Position) int {
-	ps := m.syncScale()
-	m.mu.Lock()
-	sc, v, w, h := m.sc, m.view, m.pixW, m.pixH
-	m.mu.Unlock()
-	if !(v.Scale > 0) || w <= 0 || h <= 0 {
+	f, ok := m.frame()
+	if !ok {
 		return -1
 	}
-	p := orb.Point{
-		v.Center[0] + (float64(pos.X)*float64(ps)-float64(w)/2)/v.Scale,
-		v.Center[1] - (float64(pos.Y)*float64(ps)-float64(h)/2)/v.Scale,
-	}
-	return sc.areaAt(p)
+	return f.sc.areaAt(f.plane(pos))
 }
 
 // areaAt is the plane-coordinate hit test.
@@ -433,6 +483,10 @@ func (m *Map) syncScale() float32 {
 		}
 	}
 	fit := m.fitPending && m.fitLocked()
+	if m.zoomPending && w > 0 && h > 0 {
+		m.zoomToLocked(m.zoomTo)
+		fit = true
+	}
 	m.mu.Unlock()
 	if changed || fit {
 		m.requestRender()
@@ -451,6 +505,7 @@ func (m *Map) changed(sceneChanged bool) {
 	if r := m.rend; r != nil {
 		r.placeRaster()
 	}
+	m.updateOverlay()
 }
 
 // requestRender schedules a background render; renders are coalesced (one
@@ -553,16 +608,32 @@ func (m *Map) swap(res renderResult) {
 	}
 }
 
-// Dragged pans the map: the cached image moves with the pointer and the map
-// is re-rendered when the drag ends. The pan is rounded to whole device
-// pixels (the remainder is carried), which keeps cached area masks valid.
+// Dragged is part of fyne.Draggable. With ToolPan and ToolPolygon it pans
+// the map: the cached image moves with the pointer and the map is
+// re-rendered when the drag ends. The pan is rounded to whole device pixels
+// (the remainder is carried), which keeps cached area masks valid. With
+// ToolPaint it paints, with ToolLasso it draws the lasso, and a drag that
+// starts on a vertex handle of the polygon being edited moves that vertex
+// (see Tool, EditPolygon). ev.Position is the pointer's current position
+// and ev.Dragged the move since the previous event (dp), as fyne's desktop
+// driver reports them; the drag starts at ev.Position - ev.Dragged of the
+// first event. A drag also focuses the map (keyboard control).
 func (m *Map) Dragged(ev *fyne.DragEvent) {
+	if ev == nil {
+		return
+	}
 	ps := m.syncScale()
 	if !m.dragging {
 		m.dragging = true
 		if r := m.rend; r != nil {
 			r.hideTip()
 		}
+		m.requestFocus()
+		m.beginGesture(ev)
+	}
+	if m.ui.gesture != gesturePan {
+		m.dragGesture(ev)
+		return
 	}
 	m.mu.Lock()
 	if !m.hasView {
@@ -583,13 +654,18 @@ func (m *Map) Dragged(ev *fyne.DragEvent) {
 	if r := m.rend; r != nil {
 		r.placeRaster()
 	}
+	m.updateOverlay()
 }
 
-// DragEnd re-renders the map at the panned view.
+// DragEnd is part of fyne.Draggable: it ends the gesture — a pan re-renders
+// the map at the panned view; a paint stroke calls OnPaintEnd, a lasso
+// OnLasso, a vertex drag the EditPolygon callback.
 func (m *Map) DragEnd() {
 	m.dragging = false
 	m.dragRemX, m.dragRemY = 0, 0
-	m.requestRender()
+	if m.endGesture() {
+		m.requestRender()
+	}
 }
 
 // Scrolled zooms towards the cursor by WheelZoomFactor per wheel notch.
@@ -621,18 +697,29 @@ func (m *Map) Scrolled(ev *fyne.ScrollEvent) {
 func (m *Map) MouseIn(ev *desktop.MouseEvent) {
 	m.inside = true
 	m.hoverAt(ev.Position)
+	if len(m.ui.poly) > 0 {
+		m.updateOverlay()
+	}
 }
 
-// MouseMoved updates the hovered area and the tooltip.
+// MouseMoved updates the hovered area and the tooltip, and the rubber-band
+// segment of a polygon being drawn.
 func (m *Map) MouseMoved(ev *desktop.MouseEvent) {
 	m.inside = true
 	m.hoverAt(ev.Position)
+	if len(m.ui.poly) > 0 {
+		m.updateOverlay()
+	}
 }
 
-// MouseOut hides the tooltip and reports no hovered area.
+// MouseOut hides the tooltip (and the rubber band of a polygon being drawn)
+// and reports no hovered area.
 func (m *Map) MouseOut() {
 	m.inside = false
 	m.setHover(-1, fyne.Position{})
+	if len(m.ui.poly) > 0 {
+		m.updateOverlay()
+	}
 }
 
 func (m *Map) hoverAt(pos fyne.Position) {
@@ -729,7 +816,7 @@ func (m *Map) generate(w, h int) image.Image {
 				m.mu.Lock()
 				m.texScale = ts
 				m.mu.Unlock()
-				go fyne.Do(func() { m.syncScale(); m.rend.placeRaster() })
+				go fyne.Do(func() { m.syncScale(); m.rend.placeRaster(); m.updateOverlay() })
 			}
 		}
 	}

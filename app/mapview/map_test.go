@@ -304,7 +304,8 @@ func TestHoverTooltip(t *testing.T) {
 	if got := m.TooltipText(); got != "Area 0\nsecond line" {
 		t.Errorf("tooltip %q", got)
 	}
-	tip := test.WidgetRenderer(m).Objects()[2]
+	objs := test.WidgetRenderer(m).Objects()
+	tip := objs[len(objs)-1] // the tooltip is on top
 	if !tip.Visible() {
 		t.Fatal("tooltip object hidden")
 	}

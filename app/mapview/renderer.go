@@ -14,7 +14,8 @@ import (
 
 // mapRenderer shows the cached image in one canvas.Raster (inside a clip so
 // that a panned image does not spill over neighbouring widgets), over a
-// background rectangle, with the tooltip on top.
+// background rectangle; above it the tool overlay (lines and handles, in
+// its own clip, see overlay.go), with the tooltip on top.
 type mapRenderer struct {
 	m *Map
 	// rasterMu serialises moving and refreshing the raster. Fyne calls
@@ -28,6 +29,7 @@ type mapRenderer struct {
 	tipBg    *canvas.Rectangle
 	label    *widget.Label
 	tipText  string
+	ov       overlay
 	objects  []fyne.CanvasObject
 }
 
@@ -41,7 +43,8 @@ func newMapRenderer(m *Map) *mapRenderer {
 	r.label = widget.NewLabel("")
 	r.tip = container.NewStack(r.tipBg, r.label)
 	r.tip.Hide()
-	r.objects = []fyne.CanvasObject{r.bg, r.clip, r.tip}
+	r.ov.init()
+	r.objects = []fyne.CanvasObject{r.bg, r.clip, r.ov.clip, r.tip}
 	r.applyTheme()
 	return r
 }
@@ -73,8 +76,11 @@ func (r *mapRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
 	r.clip.Move(fyne.NewPos(0, 0))
 	r.clip.Resize(size)
+	r.ov.clip.Move(fyne.NewPos(0, 0))
+	r.ov.clip.Resize(size)
 	r.m.syncScale()
 	r.placeRaster()
+	r.m.updateOverlay()
 	if r.tip.Visible() {
 		r.showTip(r.m.hoverPos)
 	}
@@ -89,6 +95,7 @@ func (r *mapRenderer) Refresh() {
 	r.m.syncScale()
 	r.placeRaster()
 	r.refreshRaster()
+	r.m.updateOverlay()
 }
 
 // refreshRaster asks for the raster to be drawn again (its generator then
