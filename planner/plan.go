@@ -323,3 +323,13 @@ func CheckBoundary(b orb.Polygon) error {
 func ValidLonLat(p orb.Point) bool {
 	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
 }
+
+// TerritoryByName returns the territory named name in the scenario, or nil.
+func (s *Scenario) TerritoryByName(name string) *Territory {
+	for i := range s.Territories {
+		if s.Territories[i].Name == name {
+			return &s.Territories[i]
+		}
+	}
+	return nil
+}

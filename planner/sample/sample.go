@@ -35,14 +35,6 @@ var Divisions = [9]string{
 	"South Atlantic", "East South Central", "West South Central", "Mountain", "Pacific",
 }
 
-// Palette holds the territory colours, "#RRGGBB": Tableau 10 (Maureen Stone,
-// 2016), designed to stay distinguishable for the common forms of colour
-// blindness, without its grey, which the map keeps for white space.
-var Palette = [9]string{
-	"#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-	"#EDC948", "#B07AA1", "#FF9DA7", "#9C755F",
-}
-
 // Source file names, used in error messages.
 const (
 	countiesFile   = "us-atlas_counties-10m.topo.json"
@@ -92,13 +84,14 @@ func Build(ctx context.Context, progress func(float64)) (*planner.Plan, error) {
 	}
 
 	s := planner.Scenario{ID: 1, Name: "Census divisions", Alignment: map[string]int64{}}
-	for d, name := range Divisions {
-		s.Territories = append(s.Territories, planner.Territory{ID: int64(d + 1), Name: name, Color: Palette[d]})
-	}
 	for _, u := range units {
 		if d, ok := pop.StateDivision[u.ParentCode]; ok && d >= 1 && d <= 9 {
 			s.Alignment[u.Code] = int64(d)
 		}
+	}
+	colors := divisionColors(units, s.Alignment)
+	for d, name := range Divisions {
+		s.Territories = append(s.Territories, planner.Territory{ID: int64(d + 1), Name: name, Color: colors[d]})
 	}
 	p := &planner.Plan{
 		Name: Name,
@@ -418,4 +411,22 @@ func readCSV(file string, r io.Reader, need []string, fn func(row) error) error 
 			return err
 		}
 	}
+}
+
+// divisionColors gives the nine division territories colours from
+// planner's colour-blind-safe palette such that divisions that share a
+// border differ (planner.AssignColors over the divisions' adjacency, found
+// from the counties' shared borders with geo.Edges).
+func divisionColors(units []planner.GeographyUnit, alignment map[string]int64) []string {
+	geoms := make([]orb.MultiPolygon, len(units))
+	group := make([]int, len(units))
+	for i, u := range units {
+		geoms[i] = u.Geometry
+		group[i] = int(alignment[u.Code]) - 1 // -1: white space
+	}
+	var pairs [][2]int
+	for _, b := range geo.NewEdges(geoms, 1e-7).GroupNeighbors(group, len(Divisions)) {
+		pairs = append(pairs, [2]int{b.A, b.B})
+	}
+	return planner.AssignColors(len(Divisions), pairs, nil)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -355,5 +356,28 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		mustBuild(b)
+	}
+}
+
+// Neighbouring divisions get different, colour-blind-safe colours.
+func TestDivisionColors(t *testing.T) {
+	p, err := sample.Build(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	palette := planner.TerritoryPalette()
+	color := map[int64]string{}
+	for _, tr := range p.Active().Territories {
+		if !slices.Contains(palette, tr.Color) {
+			t.Errorf("%s has colour %s, not from the palette", tr.Name, tr.Color)
+		}
+		color[tr.ID] = tr.Color
+	}
+	// Pairs of divisions that share a land border (Census division map):
+	// each must differ.
+	for _, pair := range [][2]int64{{1, 2}, {2, 3}, {2, 5}, {3, 4}, {3, 5}, {3, 6}, {4, 6}, {4, 7}, {4, 8}, {5, 6}, {6, 7}, {7, 8}, {8, 9}} {
+		if color[pair[0]] == color[pair[1]] {
+			t.Errorf("divisions %d and %d share colour %s", pair[0], pair[1], color[pair[0]])
+		}
 	}
 }
