@@ -7,19 +7,25 @@ import (
 
 // territoryPalette is the categorical palette for territory fills, "#RRGGBB"
 // in sRGB. Every colour is light enough for black labels and dark outlines:
-// its WCAG 2 contrast ratio against black is at least 4.5:1 (the first eight
-// are at least 8.3:1). Sources:
+// its WCAG 2 contrast ratio against black is at least 4.5:1 (Tol's "light"
+// colours at least 8.3:1). Sources:
 //
-//   - 0–7: Paul Tol's "light" qualitative scheme, in Tol's order (light blue,
-//     orange, light yellow, pink, light cyan, mint, pear, olive), without its
-//     pale grey, which maps keep for no data. P. Tol, "Colour Schemes", SRON
-//     technical note SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/.
-//   - 8: Tol's "pale" scheme, pale yellow.
-//   - 9: Tol's "muted" scheme, rose.
-//   - 10: Okabe & Ito's reddish purple: M. Okabe and K. Ito, "Color Universal
+//   - 0–6 and 9: Paul Tol's "light" qualitative scheme, in Tol's order (light
+//     blue, orange, light yellow, pink, light cyan, mint, pear; then olive),
+//     without its pale grey, which maps keep for no data. P. Tol, "Colour
+//     Schemes", SRON technical note SRON/EPS/TN/09-002,
+//     https://personal.sron.nl/~pault/.
+//   - 7: Tol's "muted" scheme, rose.
+//   - 8: Okabe & Ito's reddish purple: M. Okabe and K. Ito, "Color Universal
 //     Design (CUD): how to make figures and presentations that are friendly
 //     to colorblind people", 2008, https://jfly.uni-koeln.de/color/.
+//   - 10: Tol's "pale" scheme, pale yellow.
 //   - 11: Tol's "vibrant" scheme, teal.
+//
+// The order is the order of preference: olive and pale yellow come after
+// rose and purple because to normal vision they read as lighter or darker
+// versions of pear and light yellow, which plans of nine or ten territories
+// would otherwise show side by side in the legend.
 //
 // Distinctness is measured as the smallest CIE76 ΔE (CIELAB, D65) between two
 // colours under normal vision and under protanopia, deuteranopia and
@@ -27,10 +33,11 @@ import (
 // Fernandes (2009) in linear RGB. Every pair is at least NearColorDeltaE
 // apart except the pairs in nearColors; palette_test.go recomputes all of it.
 var territoryPalette = [...]string{
-	"#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
-	"#EEEEBB",
+	"#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33",
 	"#CC6677",
 	"#CC79A7",
+	"#AAAA00",
+	"#EEEEBB",
 	"#009988",
 }
 
@@ -44,14 +51,14 @@ const NearColorDeltaE = 10
 // nearColors lists the pairs of territoryPalette indices that are closer than
 // NearColorDeltaE for some vision: rose/teal (ΔE76 9.1 under protanopia) and
 // reddish purple/teal (8.9 under deuteranopia).
-var nearColors = [][2]int{{9, 11}, {10, 11}}
+var nearColors = [][2]int{{7, 11}, {8, 11}}
 
 // TerritoryPalette returns a new copy of the categorical palette for
 // territory fills: 12 colour-blind-safe colours as "#RRGGBB" strings
-// (upper-case hexadecimal sRGB), in order of preference. The first eight are
-// Paul Tol's "light" scheme; then Tol's pale yellow, Tol's muted rose, Okabe &
-// Ito's reddish purple and Tol's vibrant teal (see territoryPalette for the
-// sources). All have a WCAG 2 contrast ratio of at least 4.5:1 against black.
+// (upper-case hexadecimal sRGB), in order of preference: seven of Paul Tol's
+// "light" scheme, Tol's muted rose, Okabe & Ito's reddish purple, Tol's
+// olive, Tol's pale yellow and Tol's vibrant teal (see territoryPalette for
+// the sources and the order). All have a WCAG 2 contrast ratio of at least 4.5:1 against black.
 // Every pair is at least NearColorDeltaE (CIE76) apart under normal vision
 // and simulated protanopia, deuteranopia and tritanopia, except two near
 // pairs (rose/teal and reddish purple/teal) that AssignColors keeps apart.

@@ -272,9 +272,9 @@ func TestAssignColorsGraphs(t *testing.T) {
 		distinct int // expected number of distinct colours
 	}{
 		{"ring 7", 7, ring(7), 7},
-		// The twelfth is left with teal only, near its rose or purple
-		// neighbour: it reuses a colour instead.
-		{"ring 12", 12, ring(12), 11},
+		// Teal (near rose and purple) comes last and falls between
+		// colours it is not near: all twelve are used.
+		{"ring 12", 12, ring(12), 12},
 		{"K5", 5, complete(5), 5},
 		{"Census divisions", 9, censusDivisions, 9},
 		{"triangulated grid 12x12", 144, triangulatedGrid(12, 12), 12},
@@ -292,7 +292,7 @@ func TestAssignColorsGraphs(t *testing.T) {
 	}
 	// The nine divisions, exactly: DSatur starts with East North Central
 	// (index 2, four neighbours, the lowest index among the busiest).
-	want := []string{"#AAAA00", "#99DDFF", "#77AADD", "#EE8866", "#FFAABB", "#EEDD88", "#44BB99", "#BBCC33", "#EEEEBB"}
+	want := []string{"#CC6677", "#99DDFF", "#77AADD", "#EE8866", "#FFAABB", "#EEDD88", "#44BB99", "#BBCC33", "#CC79A7"}
 	if got := planner.AssignColors(9, censusDivisions, nil); !reflect.DeepEqual(got, want) {
 		t.Errorf("Census divisions: %v, want %v", got, want)
 	}
