@@ -57,7 +57,11 @@ type Meridian struct {
 	table       *territoryTable
 	summary     *widget.Label
 	status      *widget.Label
-	tasks       sync.WaitGroup // counts tasks whose work has not returned
+	ed          *editor // the map toolbar and editing state
+	legend      *legend // over the map: what its colours mean
+	undoItem    *fyne.MenuItem
+	redoItem    *fyne.MenuItem
+	tasks       sync.WaitGroup // counts tasks and background derives whose work has not returned
 	quitting    atomic.Bool    // set once the application is stopping
 
 	mu      sync.Mutex                   // guards running, pending and session
@@ -67,6 +71,13 @@ type Meridian struct {
 	// taskEnded, when set, is called on the UI thread after a task's result
 	// was shown (tests wait on it).
 	taskEnded func(err error)
+	// derivedHook, when set, is called on the UI thread after metrics,
+	// outlines and labels were derived again after an edit (tests wait on it).
+	derivedHook func()
+
+	deriveGen    uint64        // bumped by every rederive request (UI thread)
+	deriving     bool          // a derive runs in the background (UI thread)
+	presentation *presentation // the presentation window, nil when closed
 
 	// UntitledDir is where plans that the user has not saved anywhere yet
 	// live (every edit is written at once, so they are never lost).
@@ -82,15 +93,24 @@ func New(a fyne.App) *Meridian {
 	m.UntitledDir = filepath.Join(a.Storage().RootURI().Path(), "Untitled plans")
 	m.win = a.NewWindow("Meridian")
 	m.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	m.mapView = mapview.New()
+	styleMap(m.mapView)
+	m.ed = m.newEditor()
+	m.legend = newLegend(12, false)
+	m.legend.box.Hide()
+	m.wireMap()
 	m.menu = m.mainMenu()
 	m.win.SetMainMenu(m.menu)
 	m.win.Resize(fyne.NewSize(1440, 900))
 	m.win.SetMaster()
 	m.win.SetCloseIntercept(m.Quit)
 
-	m.mapView = mapview.New()
-	styleMap(m.mapView)
 	m.table = newTerritoryTable()
+	m.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(m.table.rows) {
+			m.setActive(m.table.rows[id.Row].Territory.ID)
+		}
+	}
 	m.summary = widget.NewLabel("")
 	m.summary.Wrapping = fyne.TextWrapWord
 	m.status = widget.NewLabel("")
@@ -101,9 +121,17 @@ func New(a fyne.App) *Meridian {
 	m.placeholder.Importance = widget.LowImportance
 
 	side := container.NewBorder(nil, m.summary, nil, nil, m.table)
-	split := container.NewHSplit(container.NewStack(m.mapView, container.NewCenter(m.placeholder)), side)
-	split.Offset = 0.485
+	mapPane := container.NewBorder(m.toolbarRow(), nil, nil, nil,
+		container.NewStack(m.mapWithLegend(), container.NewCenter(m.placeholder)))
+	split := container.NewHSplit(mapPane, side)
+	split.Offset = 0.55
 	m.win.SetContent(container.NewBorder(nil, m.status, nil, nil, split))
+	// Undo and redo reach the window even while the map has the focus.
+	c := m.win.Canvas()
+	mod := fyne.KeyModifierShortcutDefault
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}, func(fyne.Shortcut) { m.undo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}, func(fyne.Shortcut) { m.redo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: mod}, func(fyne.Shortcut) { m.redo() })
 	return m
 }
 
@@ -130,16 +158,39 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	saveAs.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod | fyne.KeyModifierShift}
 	export := fyne.NewMenuItem("Export to Excel…", m.showExport)
 	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: mod}
+	picture := fyne.NewMenuItem("Export map picture (PNG)…", m.showExportPicture)
 	quit := fyne.NewMenuItem("Quit", m.Quit)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}
-	m.needsPlan = []*fyne.MenuItem{saveAs, export}
+	m.undoItem = fyne.NewMenuItem("Undo", m.undo)
+	m.undoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}
+	m.redoItem = fyne.NewMenuItem("Redo", m.redo)
+	m.redoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}
+	m.undoItem.Disabled, m.redoItem.Disabled = true, true
+	fit := fyne.NewMenuItem("Fit all", func() { m.mapView.FitAll() })
+	zoomT := fyne.NewMenuItem("Zoom to territory", m.zoomToActive)
+	present := fyne.NewMenuItem("Presentation view", m.present)
+	present.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: mod | fyne.KeyModifierShift}
+	legend := fyne.NewMenuItem("Show legend", nil)
+	legend.Checked = true
+	legend.Action = func() {
+		legend.Checked = !legend.Checked
+		if legend.Checked && m.session != nil {
+			m.legend.box.Show()
+		} else {
+			m.legend.box.Hide()
+		}
+		m.menu.Refresh()
+	}
+	m.needsPlan = []*fyne.MenuItem{saveAs, export, picture, fit, zoomT, present}
 	for _, item := range m.needsPlan {
 		item.Disabled = true
 	}
-	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit)
+	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, picture, fyne.NewMenuItemSeparator(), quit)
+	edit := fyne.NewMenu("Edit", m.undoItem, m.redoItem)
+	view := fyne.NewMenu("View", fit, zoomT, fyne.NewMenuItemSeparator(), legend, present)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Meridian", m.showAbout))
-	return fyne.NewMainMenu(file, help)
+	return fyne.NewMainMenu(file, edit, view, help)
 }
 
 // setStatus writes a line in the status bar. Call on the UI thread.
@@ -230,6 +281,12 @@ func (m *Meridian) show(s *session) {
 	if old := m.session; old != nil && old.db != s.db {
 		old.close()
 	}
+	if m.presentation != nil {
+		m.presentation.win.Close()
+	}
+	if s.writer == nil {
+		s.writer = newWriter(s.db, func(err error) { m.writeFailed(s, err) })
+	}
 	m.release(s.db)
 	m.mu.Lock()
 	m.session = s
@@ -241,10 +298,23 @@ func (m *Meridian) show(s *session) {
 	m.menu.Refresh()
 	m.win.SetTitle("Meridian — " + s.plan.Name)
 	m.mapView.Tooltip = s.tooltip
+	m.mapView.StopEditing()
+	m.mapView.SetHighlight(nil, selectionColor)
+	m.ed.selection, m.ed.stroke = nil, nil
+	m.ed.selBar.Hide()
 	m.mapView.SetLayers(s.layers)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
+	if s.territory(m.ed.activeID) == nil {
+		m.ed.activeID = 0
+		if len(s.scenario.Territories) > 0 {
+			m.ed.activeID = s.scenario.Territories[0].ID
+		}
+	}
+	m.refreshToolbar()
+	m.legend.box.Show()
+	m.applyFills()
 	where := "Plan file: " + s.db.Path
 	if s.untitled {
 		where = "Untitled plan (File > Save As… keeps it where you choose): " + s.db.Path
@@ -301,6 +371,7 @@ func (m *Meridian) saveAs(path string) {
 	}
 	var db *sqlite.DB
 	m.runTask("Saving "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
+		s.writer.flush() // every edit so far goes into the copy
 		if err := s.db.SaveAs(ctx, path); err != nil {
 			return err
 		}
@@ -312,12 +383,13 @@ func (m *Meridian) saveAs(path string) {
 		}
 		return err
 	}, func() {
+		s.writer.stop()
 		s.db.Close()
 		if s.untitled {
 			os.Remove(s.db.Path) // saved elsewhere now
 		}
 		moved := *s
-		moved.db, moved.untitled, moved.pristine = db, false, time.Time{}
+		moved.db, moved.untitled, moved.pristine, moved.writer = db, false, time.Time{}, nil
 		m.show(&moved)
 	})
 }
@@ -335,8 +407,9 @@ func (m *Meridian) export(path string) {
 	if s == nil {
 		return
 	}
+	p := s.snapshotPlan() // edits may go on while the workbook is written
 	m.runTask("Exporting "+filepath.Base(path)+"…", func(ctx context.Context, progress func(float64)) error {
-		return xlsx.WriteFile(path, s.plan, s.scenario.ID)
+		return xlsx.WriteFile(path, p, s.scenario.ID)
 	}, func() {
 		m.setStatus(fmt.Sprintf("Exported %s: %d territories, %s accounts.", path, len(s.scenario.Territories), formatCount(float64(len(s.plan.Accounts)))))
 	})

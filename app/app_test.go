@@ -35,6 +35,9 @@ func newTestMeridian(t *testing.T) *Meridian {
 	taskEnds[m] = ended
 	t.Cleanup(func() {
 		if m.session != nil {
+			if m.session.writer != nil {
+				m.session.writer.stop()
+			}
 			m.session.db.Close()
 		}
 	})

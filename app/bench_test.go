@@ -53,3 +53,61 @@ func BenchmarkRenderSampleMap(b *testing.B) {
 }
 
 func nowForBench() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) }
+
+// BenchmarkEdit measures what one map edit costs on the sample plan (3,231
+// counties, 7,146 hospitals), moving Cook County, Illinois, between two
+// territories:
+//   - uiThread: the work done on the UI thread when a paint stroke ends
+//     (alignment in memory, new fills, legend, toolbar, queueing the write);
+//     it must stay far below a 16 ms frame;
+//   - derive: the background work that follows (metrics, dissolved
+//     territory outlines, label points, neighbours);
+//   - outlines: dissolving all territory outlines alone (target: 50 ms).
+func BenchmarkEdit(b *testing.B) {
+	m := New(test.NewTempApp(b))
+	m.UntitledDir, m.Now = b.TempDir(), nowForBench
+	s, err := m.buildSample(b.Context(), func(float64) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.show(s)
+	defer func() {
+		s.writer.stop()
+		s.db.Close()
+	}()
+	cook := s.plan.UnitIndex()["17031"]
+	ids := []int64{s.scenario.TerritoryByName("Pacific").ID, s.scenario.TerritoryByName("East North Central").ID}
+	b.Run("uiThread", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			m.ed.activeID = ids[i%2]
+			m.paintUnit(cook)
+			s.history.done = s.history.done[:0] // keep the stack small
+			from := m.ed.stroke
+			m.ed.stroke = nil
+			to := map[string]int64{"17031": ids[i%2]}
+			c := realignChange("bench", s.scenario.ID, to, from)
+			s.history.done = append(s.history.done, c)
+			s.writer.write(c.write)
+			m.applyFills()
+			m.refreshToolbar()
+			i++
+		}
+		b.StopTimer()
+		s.writer.flush()
+	})
+	b.Run("derive", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s.derive(s.snapshot(), viewOptions{})
+		}
+	})
+	b.Run("outlines", func(b *testing.B) {
+		group := append([]int(nil), s.territoryOf...)
+		b.ReportAllocs()
+		for b.Loop() {
+			s.edges.Outlines(group, len(s.scenario.Territories))
+		}
+	})
+}

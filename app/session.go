@@ -20,19 +20,27 @@ import (
 type session struct {
 	db       *sqlite.DB
 	plan     *planner.Plan
-	scenario *planner.Scenario
+	scenario *planner.Scenario // the active scenario, edited in place on the UI thread
 	metrics  planner.Metrics
 
-	areas        []orb.MultiPolygon // unit geometries in the map plane (geo.AlbersUSA)
-	borders      orb.MultiLineString
-	points       []orb.Point     // account locations in the map plane
-	unitAccounts []int           // accounts per unit, by unit index
-	territoryOf  []int           // index in scenario.Territories per unit, -1 for white space
-	layers       *mapview.Layers // prepared off the UI thread by newSession
-	untitled     bool            // the file lives in the untitled plans folder
+	areas         []orb.MultiPolygon // unit geometries in the map plane (geo.AlbersUSA)
+	borders       orb.MultiLineString
+	points        []orb.Point     // account locations in the map plane
+	pointAccount  []int           // index in plan.Accounts of each point
+	unitAccounts  []int           // accounts per unit, by unit index
+	unitPotential []float64       // known potential of the accounts per unit
+	interior      []orb.Point     // each unit's interior point (plane), for lasso selection
+	edges         *geo.Edges      // the units' shared borders, for outlines and neighbours
+	territoryOf   []int           // index in scenario.Territories per unit, -1 for white space
+	layers        *mapview.Layers // prepared off the UI thread by newSession
+	derived       derived         // outlines, labels and metrics of the last derive
+	untitled      bool            // the file lives in the untitled plans folder
 	// pristine is the plan file's modification time when it was built from
 	// the sample; zero for plans opened from a file.
 	pristine time.Time
+
+	history history
+	writer  *writer
 }
 
 // close closes the plan file. An untitled plan that was never edited since
@@ -51,7 +59,9 @@ func (s *session) close() {
 }
 
 // whiteSpaceColor fills units that belong to no territory.
-var whiteSpaceColor = color.NRGBA{0xBA, 0xB0, 0xAC, 0xff}
+// It is a light neutral grey that stays apart (ΔE76 ≥ 10) from every
+// territory palette colour under simulated colour-vision deficiencies.
+var whiteSpaceColor = color.NRGBA{0xEE, 0xEE, 0xEE, 0xff}
 
 // accountColor is the colour of account dots; pointOutlineColor rings them
 // so that they stand out on every territory colour.
@@ -95,14 +105,23 @@ func openSession(ctx context.Context, path string, progress func(float64)) (*ses
 	return s, nil
 }
 
-// newSession prepares an open plan for display.
+// edgeGrid is the snap grid (plane units) for matching the units' shared
+// borders: AlbersUSA's plane is about 1,000 units wide, so this is about
+// half a metre, far below the data's precision and far above float noise.
+const edgeGrid = 1e-4
+
+// newSession prepares an open plan for display. It runs off the UI thread.
 func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, error) {
 	s := &session{db: db, plan: p, scenario: p.Active()}
 	if s.scenario == nil {
 		return nil, planner.Errorf(planner.EINVALID, "%s has no scenario", db.Path)
 	}
+	if s.scenario.Alignment == nil {
+		s.scenario.Alignment = map[string]int64{}
+	}
 	proj := geo.AlbersUSA
 	s.areas = make([]orb.MultiPolygon, len(p.Units))
+	s.interior = make([]orb.Point, len(p.Units))
 	for i := range p.Units {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -110,33 +129,47 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 			}
 		}
 		s.areas[i] = proj.MultiPolygon(p.Units[i].Geometry)
+		s.interior[i] = geo.InteriorPoint(s.areas[i])
 	}
 	s.borders = proj.MultiLineString(p.Borders)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.edges = geo.NewEdges(s.areas, edgeGrid)
 	index := p.UnitIndex()
 	s.unitAccounts = make([]int, len(p.Units))
-	for _, a := range p.Accounts {
+	s.unitPotential = make([]float64, len(p.Units))
+	for k, a := range p.Accounts {
 		if a.HasLocation {
 			if q, ok := proj.Point(a.Location); ok {
 				s.points = append(s.points, q)
+				s.pointAccount = append(s.pointAccount, k)
 			}
 		}
 		if i, ok := index[a.UnitCode]; ok {
 			s.unitAccounts[i]++
+			if a.Potential.Known {
+				s.unitPotential[i] += a.Potential.Value
+			}
 		}
 	}
-	s.refresh()
-	s.layers = s.mapLayers()
+	s.refreshTerritoryOf()
+	s.derived = s.derive(s.snapshot(), viewOptions{})
+	s.metrics = s.derived.metrics
+	fills, _ := s.fills(viewOptions{}, s.scenario, s.metrics)
+	s.layers = s.mapLayers(fills, s.derived)
 	return s, nil
 }
 
-// refresh recomputes the metrics and each unit's territory after an edit.
-func (s *session) refresh() {
-	s.metrics = planner.ComputeMetrics(s.plan, s.scenario)
+// refreshTerritoryOf recomputes each unit's territory row after an edit.
+func (s *session) refreshTerritoryOf() {
 	row := make(map[int64]int, len(s.scenario.Territories))
 	for i, t := range s.scenario.Territories {
 		row[t.ID] = i
 	}
-	s.territoryOf = make([]int, len(s.plan.Units))
+	if len(s.territoryOf) != len(s.plan.Units) {
+		s.territoryOf = make([]int, len(s.plan.Units))
+	}
 	for i, u := range s.plan.Units {
 		s.territoryOf[i] = -1
 		if tid, ok := s.scenario.Alignment[u.Code]; ok {
@@ -147,36 +180,9 @@ func (s *session) refresh() {
 	}
 }
 
-// mapLayers prepares what the map draws: units filled in their territory's
-// colour, parent (state) borders and account dots. It is costly (tens of
-// milliseconds) and safe to run off the UI thread.
-func (s *session) mapLayers() *mapview.Layers {
-	return mapview.NewLayers().
-		Areas(s.areas, s.fills()).
-		Lines(s.borders, stateBorderColor, 1.2).
-		Points(s.points, repeatColor(accountColor, len(s.points)), 1.8)
-}
-
 // styleMap sets the map's style for Meridian's layers.
 func styleMap(mv *mapview.Map) {
 	mv.SetPointOutline(pointOutlineColor, 0.5)
-}
-
-// fills returns each unit's fill colour: its territory's, or white space.
-func (s *session) fills() []color.NRGBA {
-	palette := make([]color.NRGBA, len(s.scenario.Territories))
-	for i, t := range s.scenario.Territories {
-		palette[i] = parseHexColor(t.Color, whiteSpaceColor)
-	}
-	out := make([]color.NRGBA, len(s.territoryOf))
-	for i, r := range s.territoryOf {
-		if r < 0 {
-			out[i] = whiteSpaceColor
-		} else {
-			out[i] = palette[r]
-		}
-	}
-	return out
 }
 
 // tooltip describes unit i for the map's hover box.
@@ -186,8 +192,12 @@ func (s *session) tooltip(i int) string {
 	}
 	u := s.plan.Units[i]
 	territory := "White space (unassigned)"
-	if r := s.territoryOf[i]; r >= 0 {
+	if r := s.territoryOf[i]; r >= 0 && r < len(s.scenario.Territories) {
 		territory = s.scenario.Territories[r].Name
+		if r < len(s.metrics.Territories) && s.metrics.Territories[r].Territory.ID == s.scenario.Territories[r].ID {
+			tm := s.metrics.Territories[r]
+			territory += fmt.Sprintf(" (population %s, %s accounts vs mean)", formatPercent(tm.Deviation.Population), formatPercent(tm.Deviation.Accounts))
+		}
 	}
 	pop := "no data"
 	if u.Population.Known {
@@ -197,7 +207,12 @@ func (s *session) tooltip(i int) string {
 	if u.ParentName != "" {
 		name += ", " + u.ParentName
 	}
-	return fmt.Sprintf("%s\nTerritory: %s\nPopulation: %s\nAccounts: %s", name, territory, pop, formatCount(float64(s.unitAccounts[i])))
+	potential := s.plan.PotentialName
+	if potential == "" {
+		potential = "Potential"
+	}
+	return fmt.Sprintf("%s\nTerritory: %s\nPopulation: %s\nAccounts: %s\n%s: %s", name, territory, pop,
+		formatCount(float64(s.unitAccounts[i])), potential, formatCount(s.unitPotential[i]))
 }
 
 // parseHexColor parses "#RRGGBB"; it returns def for anything else.

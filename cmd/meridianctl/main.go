@@ -5,6 +5,7 @@
 //	meridianctl sample --out FILE.meridian [--force]
 //	meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
 //	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
+//	meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
 //
 // Errors go to standard error and the exit status is 1.
 package main
@@ -20,7 +21,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/meridianplan/meridian/app"
 	"github.com/meridianplan/meridian/planner"
 	"github.com/meridianplan/meridian/planner/sample"
 	"github.com/meridianplan/meridian/planner/sqlite"
@@ -34,6 +37,9 @@ const usage = `usage:
       print each territory's units, accounts, population, potential and deviation
   meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
       write the plan's Excel workbook
+  meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
+      write the map of the active scenario as a PNG picture for a meeting:
+      title, territories, legend with metrics, scale note, date (N: 400-4000 px, default 2400)
 `
 
 func main() {
@@ -79,11 +85,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plan := fs.String("plan", "", "plan file (.meridian)")
 	scenario := fs.String("scenario", "", "scenario name (default: the plan's active scenario)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	force := fs.Bool("force", false, "replace an existing output file (sample, export)")
+	force := fs.Bool("force", false, "replace an existing output file (sample, export, map)")
+	width := fs.Int("width", app.MapPictureWidth, "picture width in pixels (map)")
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export":
+	case "sample", "report", "export", "map":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -109,6 +116,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("report needs --plan FILE.meridian")
 		}
 		return cmdReport(ctx, *plan, *scenario, *asJSON, stdout)
+	case "map":
+		if *plan == "" || *out == "" {
+			return fmt.Errorf("map needs --plan FILE.meridian and --out FILE.png")
+		}
+		return cmdMap(ctx, *plan, *out, *width, *force, stdout)
 	default:
 		if *plan == "" || *out == "" {
 			return fmt.Errorf("export needs --plan FILE.meridian and --out FILE.xlsx")
@@ -351,5 +363,20 @@ func cmdExport(ctx context.Context, path, scenario, out string, force bool, stdo
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: scenario %s, %d territories, %d accounts\n", out, s.Name, len(s.Territories), len(p.Accounts))
+	return nil
+}
+
+// cmdMap writes the plan's map picture (see app.WriteMapPNG).
+func cmdMap(ctx context.Context, path, out string, width int, force bool, stdout io.Writer) error {
+	if absPath(out) == absPath(path) {
+		return fmt.Errorf("--out %s is the plan file itself; give another file name", out)
+	}
+	if err := checkOut(out, force); err != nil {
+		return err
+	}
+	if err := app.WriteMapPNG(ctx, path, out, width, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d px wide)\n", out, width)
 	return nil
 }

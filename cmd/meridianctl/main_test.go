@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,5 +170,46 @@ func TestBinaryWithoutCgo(t *testing.T) {
 	err = cmd.Run()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "No plan file at") {
 		t.Fatalf("missing plan: %v, stderr %q", err, stderr.String())
+	}
+}
+
+// TestMap writes the sample's map picture at a chosen width: a PNG of that
+// width and 16:9 height; it refuses to overwrite without --force, to write
+// over the plan, and widths out of range.
+func TestMap(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "sample.meridian")
+	if code, _, errOut := ctl(t, "sample", "--out", plan); code != 0 {
+		t.Fatalf("sample: %q", errOut)
+	}
+	out := filepath.Join(dir, "map.png")
+	code, stdout, errOut := ctl(t, "map", "--plan", plan, "--out", out, "--width", "1200")
+	if code != 0 || !strings.Contains(stdout, "map.png (1200 px wide)") {
+		t.Fatalf("map: %d %q %q", code, stdout, errOut)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(f)
+	f.Close()
+	if err != nil || cfg.Width != 1200 || cfg.Height != 675 {
+		t.Fatalf("picture %dx%d, %v; want 1200x675", cfg.Width, cfg.Height, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"map", "--plan", plan, "--out", out}, "already exists; use --force"},
+		{[]string{"map", "--plan", plan, "--out", plan, "--force"}, "is the plan file itself"},
+		{[]string{"map", "--plan", plan, "--out", filepath.Join(dir, "w.png"), "--width", "4001"}, "400 to 4000 pixels wide; 4001"},
+		{[]string{"map", "--plan", plan}, "map needs --plan FILE.meridian and --out FILE.png"},
+	} {
+		if code, _, errOut := ctl(t, tc.args...); code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("meridianctl %q: exit %d, stderr %q, want %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "w.png")); !os.IsNotExist(err) {
+		t.Errorf("a refused width left a file: %v", err)
 	}
 }

@@ -1,0 +1,266 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"github.com/meridianplan/meridian/app/mapview"
+	"github.com/meridianplan/meridian/geo"
+	"github.com/meridianplan/meridian/planner"
+	"github.com/paulmach/orb"
+)
+
+// colorBy is what the map's fills show.
+type colorBy int
+
+const (
+	byTerritory colorBy = iota // each unit in its territory's colour
+	byPopulation
+	byAccounts
+	byPotential
+	byDeviation // the population deviation of the unit's territory, in percent
+)
+
+// colorByNames are the choices of the "Colour by" menu, in colorBy order.
+var colorByNames = []string{"Territory", "Population", "Accounts", "Potential", "Deviation (population)"}
+
+// viewOptions are the user's choices of what the map shows.
+type viewOptions struct {
+	colorBy colorBy
+	method  planner.ClassMethod // choropleth classes
+	classes int                 // number of classes, 0 = defaultClasses
+	// labelScale multiplies the label sizes (presentation view: larger).
+	labelScale float32
+}
+
+const defaultClasses = 5
+
+func (o viewOptions) k() int {
+	if o.classes <= 0 {
+		return defaultClasses
+	}
+	return o.classes
+}
+
+func (o viewOptions) labelSize() float32 {
+	if o.labelScale <= 0 {
+		return 1
+	}
+	return o.labelScale
+}
+
+// Map styles of the territory layers.
+var (
+	outlineColor  = color.NRGBA{0x22, 0x22, 0x2a, 0xff} // territory outlines
+	labelColor    = color.NRGBA{0x10, 0x10, 0x18, 0xff}
+	labelHalo     = color.NRGBA{0xff, 0xff, 0xff, 0xd8}
+	drawnColorMix = 0.55 // drawn boundaries: the territory colour darkened to this
+)
+
+const (
+	outlineWidth  = 2.2  // dp
+	labelBaseSize = 12.0 // dp, the territory name; the metric line is smaller
+)
+
+// derived is what follows from the alignment: metrics, the territory
+// outlines (dissolved borders) and labels, and which territories touch.
+// derive computes it off the UI thread from a snapshot of the scenario.
+type derived struct {
+	metrics   planner.Metrics
+	outlines  []orb.MultiLineString // territory outlines, then drawn boundaries
+	colors    []color.NRGBA         // one per outlines entry
+	labels    []mapview.Label
+	labelAt   []orb.Point // per territory, its label point (plane); NaN when none
+	neighbors [][2]int    // pairs of territory indices that share a border
+}
+
+// derive computes the metrics, outlines, labels and neighbours of scenario
+// snap (a snapshot: see session.snapshot). It is safe off the UI thread: it
+// reads only the plan's units and accounts, which edits do not change, and
+// the snapshot.
+func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
+	d := derived{metrics: planner.ComputeMetrics(s.plan, snap)}
+	n := len(snap.Territories)
+	row := make(map[int64]int, n)
+	for i, t := range snap.Territories {
+		row[t.ID] = i
+	}
+	group := make([]int, len(s.plan.Units))
+	for i, u := range s.plan.Units {
+		group[i] = -1
+		if tid, ok := snap.Alignment[u.Code]; ok {
+			if r, ok := row[tid]; ok {
+				group[i] = r
+			}
+		}
+	}
+	var all orb.MultiLineString
+	for _, ml := range s.edges.Outlines(group, n) {
+		all = append(all, ml...)
+	}
+	d.outlines = append(d.outlines, all)
+	d.colors = append(d.colors, outlineColor)
+	for _, b := range s.edges.GroupNeighbors(group, n) {
+		d.neighbors = append(d.neighbors, [2]int{b.A, b.B})
+	}
+	labels := s.edges.LabelPoints(group, n, 0)
+	d.labelAt = make([]orb.Point, n)
+	for i, t := range snap.Territories {
+		d.labelAt[i] = orb.Point{math.NaN(), math.NaN()}
+		at, ok := labels[i].At, labels[i].OK
+		if len(t.Boundary) > 0 {
+			plane := geo.AlbersUSA.Polygon(t.Boundary)
+			var lines orb.MultiLineString
+			for _, r := range plane {
+				lines = append(lines, orb.LineString(r))
+			}
+			d.outlines = append(d.outlines, lines)
+			d.colors = append(d.colors, darken(parseHexColor(t.Color, whiteSpaceColor), drawnColorMix))
+			if !ok {
+				at, _ = geo.PolyLabel(plane, 0)
+				ok = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		d.labelAt[i] = at
+		tm := d.metrics.Territories[i]
+		d.labels = append(d.labels, mapview.Label{
+			At:    at,
+			Text:  t.Name + "\n" + labelMetric(tm),
+			Size:  labelBaseSize * o.labelSize(),
+			Color: labelColor,
+			Halo:  labelHalo,
+		})
+	}
+	return d
+}
+
+// labelMetric is the second line of a territory's map label.
+func labelMetric(t planner.TerritoryMetrics) string {
+	return fmt.Sprintf("%s accts · %s", formatCount(float64(t.Accounts)), formatPercent(t.Deviation.Population))
+}
+
+// darken mixes c with black: f = 1 keeps c, 0 gives black.
+func darken(c color.NRGBA, f float64) color.NRGBA {
+	return color.NRGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), c.A}
+}
+
+// mapLayers prepares everything the map draws: units filled with fills,
+// parent (state) borders, territory outlines, account dots and labels from
+// d. It is costly (tens of milliseconds) and safe to run off the UI thread.
+func (s *session) mapLayers(fills []color.NRGBA, d derived) *mapview.Layers {
+	return mapview.NewLayers().
+		Areas(s.areas, fills).
+		Lines(s.borders, stateBorderColor, 1.2).
+		Outlines(d.outlines, d.colors, outlineWidth).
+		PointsSized(s.points, repeatColor(accountColor, len(s.points)), s.pointRadii()).
+		Labels(d.labels)
+}
+
+// pointRadii sizes account dots by potential: the area of a dot grows with
+// potential (radius ∝ √potential), from 1.4 dp for none or unknown to 4.5 dp
+// for the largest.
+func (s *session) pointRadii() []float32 {
+	var top float64
+	for _, k := range s.pointAccount {
+		if a := s.plan.Accounts[k]; a.Potential.Known {
+			top = max(top, a.Potential.Value)
+		}
+	}
+	out := make([]float32, len(s.pointAccount))
+	for i, k := range s.pointAccount {
+		out[i] = 1.4
+		if a := s.plan.Accounts[k]; a.Potential.Known && a.Potential.Value > 0 && top > 0 {
+			out[i] = float32(1.4 + 3.1*math.Sqrt(a.Potential.Value/top))
+		}
+	}
+	return out
+}
+
+// legendEntry is one line of the map legend: a colour and what it means.
+type legendEntry struct {
+	color  color.NRGBA
+	label  string
+	detail string
+}
+
+// fills returns each unit's fill colour as o says, and the legend entries
+// that explain them. snap is the scenario (or a snapshot), m its metrics.
+func (s *session) fills(o viewOptions, snap *planner.Scenario, m planner.Metrics) ([]color.NRGBA, []legendEntry) {
+	out := make([]color.NRGBA, len(s.plan.Units))
+	if o.colorBy == byTerritory {
+		palette := make([]color.NRGBA, len(snap.Territories))
+		legend := make([]legendEntry, 0, len(snap.Territories)+1)
+		for i, t := range snap.Territories {
+			palette[i] = parseHexColor(t.Color, whiteSpaceColor)
+			detail := ""
+			if i < len(m.Territories) {
+				tm := m.Territories[i]
+				detail = fmt.Sprintf("%s accts · %s people (%s)", formatCount(float64(tm.Accounts)), formatCount(tm.Population), formatPercent(tm.Deviation.Population))
+			}
+			legend = append(legend, legendEntry{palette[i], t.Name, detail})
+		}
+		for i := range out {
+			out[i] = whiteSpaceColor
+			if r := s.territoryOf[i]; r >= 0 && r < len(palette) {
+				out[i] = palette[r]
+			}
+		}
+		legend = append(legend, legendEntry{whiteSpaceColor, "White space", fmt.Sprintf("%s units", formatCount(float64(m.WhiteSpace.Units)))})
+		return out, legend
+	}
+
+	values := make([]float64, len(s.plan.Units))
+	known := make([]bool, len(s.plan.Units))
+	var ramp []string
+	switch o.colorBy {
+	case byPopulation:
+		for i, u := range s.plan.Units {
+			values[i], known[i] = u.Population.Value, u.Population.Known
+		}
+	case byAccounts:
+		for i := range values {
+			values[i], known[i] = float64(s.unitAccounts[i]), true
+		}
+	case byPotential:
+		for i := range values {
+			values[i], known[i] = s.unitPotential[i], true
+		}
+	case byDeviation:
+		for i := range values {
+			if r := s.territoryOf[i]; r >= 0 && r < len(m.Territories) {
+				values[i], known[i] = m.Territories[r].Deviation.Population, true
+			}
+		}
+	}
+	cl, err := planner.Classify(values, known, o.k(), o.method)
+	if err != nil {
+		return s.fills(viewOptions{}, snap, m)
+	}
+	if o.colorBy == byDeviation {
+		ramp = planner.DivergingRamp(cl.Len())
+	} else {
+		ramp = planner.SequentialRamp(cl.Len())
+	}
+	for i := range out {
+		out[i] = whiteSpaceColor
+		if c := cl.Class[i]; c >= 0 && c < len(ramp) {
+			out[i] = parseHexColor(ramp[c], whiteSpaceColor)
+		}
+	}
+	format := formatCount
+	if o.colorBy == byDeviation {
+		format = formatPercent
+	}
+	legend := make([]legendEntry, 0, cl.Len()+1)
+	for c := 0; c < cl.Len(); c++ {
+		legend = append(legend, legendEntry{parseHexColor(ramp[c], whiteSpaceColor), cl.Label(c, format), fmt.Sprintf("%s units", formatCount(float64(cl.Counts[c])))})
+	}
+	if cl.Unknown > 0 {
+		legend = append(legend, legendEntry{whiteSpaceColor, "No data", fmt.Sprintf("%s units", formatCount(float64(cl.Unknown)))})
+	}
+	return out, legend
+}

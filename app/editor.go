@@ -1,0 +1,592 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/meridianplan/meridian/app/mapview"
+	"github.com/meridianplan/meridian/geo"
+	"github.com/meridianplan/meridian/planner"
+)
+
+// toolNames are the map tools of the toolbar, in mapview.Tool order.
+var toolNames = []string{"Pan", "Paint", "Lasso", "Draw"}
+
+// selectionColor highlights the units of a lasso selection.
+var selectionColor = color.NRGBA{0x00, 0x5f, 0xcc, 0x70}
+
+// editor is the map toolbar and the state of map editing: the active
+// territory, the paint stroke under way, and the lasso selection.
+type editor struct {
+	tools      *widget.RadioGroup
+	active     *widget.Select // the active territory, by name
+	undo, redo *widget.Button
+	colorBy    *widget.Select
+	method     *widget.Select
+	boundary   *widget.Button    // edit the active territory's drawn boundary
+	bar        fyne.CanvasObject // editing: tools, active territory, undo
+	viewBar    fyne.CanvasObject // viewing: colours, zoom, presentation
+
+	selBar   *fyne.Container // shown while units are selected
+	selLabel *widget.Label
+
+	activeID  int64            // the active territory's ID, 0 for none
+	stroke    map[string]int64 // units painted in this stroke: code -> former territory
+	selection []int            // selected units (lasso)
+	ignore    bool             // set while the toolbar is updated from code
+}
+
+// newEditor builds the toolbar; wire connects it once the Meridian exists.
+func (m *Meridian) newEditor() *editor {
+	e := &editor{ignore: true} // no callbacks while the toolbar is built
+	defer func() { e.ignore = false }()
+	e.tools = widget.NewRadioGroup(toolNames, func(s string) {
+		if e.ignore {
+			return
+		}
+		for i, n := range toolNames {
+			if n == s {
+				m.setTool(mapview.Tool(i))
+			}
+		}
+	})
+	e.tools.Horizontal = true
+	e.tools.Required = true
+	e.tools.Selected = toolNames[0]
+	e.active = widget.NewSelect(nil, func(name string) {
+		if e.ignore {
+			return
+		}
+		m.setActiveByName(name)
+	})
+	e.active.PlaceHolder = "Active territory"
+	e.undo = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), m.undo)
+	e.redo = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), m.redo)
+	e.undo.Disable()
+	e.redo.Disable()
+	e.colorBy = widget.NewSelect(colorByNames, func(string) {
+		if !e.ignore {
+			m.viewChanged()
+		}
+	})
+	e.colorBy.SetSelectedIndex(0)
+	e.method = widget.NewSelect([]string{"Quantile", "Equal interval"}, func(string) {
+		if !e.ignore {
+			m.viewChanged()
+		}
+	})
+	e.method.SetSelectedIndex(0)
+	e.method.Disable()
+	e.boundary = widget.NewButton("Edit boundary", m.editBoundary)
+	e.boundary.Disable()
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { m.mapView.FitAll() })
+	zoomT := widget.NewButton("Zoom to territory", m.zoomToActive)
+	present := widget.NewButton("Present", m.present)
+	e.bar = container.NewHBox(
+		e.tools, widget.NewSeparator(),
+		widget.NewLabel("Territory:"), e.active, widget.NewSeparator(),
+		e.undo, e.redo,
+	)
+	e.viewBar = container.NewHBox(
+		widget.NewLabel("Colour by:"), e.colorBy, e.method, widget.NewSeparator(),
+		fit, zoomT, e.boundary, present,
+	)
+	e.selLabel = widget.NewLabel("")
+	e.selBar = container.NewHBox(e.selLabel,
+		widget.NewButton("Assign to active territory", m.assignSelection),
+		widget.NewButton("New territory from selection…", m.newTerritoryFromSelection),
+		widget.NewButton("Clear selection", m.clearSelection))
+	e.selBar.Hide()
+	return e
+}
+
+// options returns the map view options chosen in the toolbar.
+func (e *editor) options() viewOptions {
+	o := viewOptions{colorBy: colorBy(max(0, e.colorBy.SelectedIndex()))}
+	if e.method.SelectedIndex() == 1 {
+		o.method = planner.EqualInterval
+	}
+	return o
+}
+
+// wireMap connects the map's tool callbacks to the editor.
+func (m *Meridian) wireMap() {
+	mv := m.mapView
+	mv.OnPaint = m.paintUnit
+	mv.OnPaintEnd = m.endStroke
+	mv.OnLasso = m.lassoSelect
+	mv.OnPolygon = m.polygonDrawn
+	mv.OnTap = func(area int) {
+		if m.session != nil && area >= 0 {
+			m.setStatus(strings.ReplaceAll(m.session.tooltip(area), "\n", " · "))
+		}
+	}
+}
+
+// setTool switches the map tool; leaving a tool ends its gesture.
+func (m *Meridian) setTool(t mapview.Tool) {
+	m.mapView.SetTool(t)
+	switch t {
+	case mapview.ToolPaint:
+		if m.ed.activeID == 0 {
+			m.setStatus("Paint: pick the active territory first, then click or drag over units to assign them.")
+		} else {
+			m.setStatus("Paint: click or drag over units to assign them to " + m.activeName() + ". Ctrl+Z undoes.")
+		}
+	case mapview.ToolLasso:
+		m.setStatus("Lasso: drag around units to select them (a unit is selected when its interior point is inside).")
+	case mapview.ToolPolygon:
+		m.setStatus("Draw: click to add vertices; double-click, Enter or a click on the first vertex closes the shape. Backspace removes a vertex, Escape cancels.")
+	default:
+		m.setStatus("Pan: drag to move, scroll or +/- to zoom, arrow keys to pan.")
+	}
+}
+
+// selectTool sets the toolbar's tool (and so the map's).
+func (m *Meridian) selectTool(t mapview.Tool) { m.ed.tools.SetSelected(toolNames[t]) }
+
+// refreshToolbar updates the toolbar from the session: territory names,
+// the active territory, undo and redo.
+func (m *Meridian) refreshToolbar() {
+	e, s := m.ed, m.session
+	e.ignore = true
+	defer func() { e.ignore = false }()
+	if s == nil {
+		e.active.SetOptions(nil)
+		return
+	}
+	names := make([]string, len(s.scenario.Territories))
+	for i, t := range s.scenario.Territories {
+		names[i] = t.Name
+	}
+	e.active.SetOptions(names)
+	if t := s.territory(e.activeID); t != nil {
+		e.active.SetSelected(t.Name)
+		if len(t.Boundary) > 0 {
+			e.boundary.Enable()
+		} else {
+			e.boundary.Disable()
+		}
+	} else {
+		e.activeID = 0
+		e.active.ClearSelected()
+		e.boundary.Disable()
+	}
+	setEnabled(e.undo, len(s.history.done) > 0)
+	setEnabled(e.redo, len(s.history.undone) > 0)
+	m.undoItem.Disabled = len(s.history.done) == 0
+	m.redoItem.Disabled = len(s.history.undone) == 0
+	m.undoItem.Label, m.redoItem.Label = "Undo", "Redo"
+	if n := len(s.history.done); n > 0 {
+		m.undoItem.Label = "Undo " + s.history.done[n-1].label
+	}
+	if n := len(s.history.undone); n > 0 {
+		m.redoItem.Label = "Redo " + s.history.undone[n-1].label
+	}
+	m.menu.Refresh()
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// setActiveByName makes the named territory the active one.
+func (m *Meridian) setActiveByName(name string) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	for _, t := range s.scenario.Territories {
+		if t.Name == name {
+			m.setActive(t.ID)
+			return
+		}
+	}
+}
+
+// setActive makes territory id the one that painting and the selection
+// assign to.
+func (m *Meridian) setActive(id int64) {
+	m.ed.activeID = id
+	m.refreshToolbar()
+	if m.mapView.Tool() == mapview.ToolPaint {
+		m.setTool(mapview.ToolPaint)
+	}
+}
+
+func (m *Meridian) activeName() string {
+	if m.session != nil {
+		if t := m.session.territory(m.ed.activeID); t != nil {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+// paintUnit assigns unit i to the active territory as the paint stroke
+// passes over it. The fill changes at once; the stroke becomes one undoable
+// edit when it ends.
+func (m *Meridian) paintUnit(i int) {
+	s := m.session
+	if s == nil || i < 0 || i >= len(s.plan.Units) {
+		return
+	}
+	if m.ed.activeID == 0 || s.territory(m.ed.activeID) == nil {
+		m.setStatus("Pick the active territory first (toolbar), then paint.")
+		return
+	}
+	code := s.plan.Units[i].Code
+	prev := s.scenario.Alignment[code]
+	if prev == m.ed.activeID {
+		return
+	}
+	if m.ed.stroke == nil {
+		m.ed.stroke = map[string]int64{}
+	}
+	if _, seen := m.ed.stroke[code]; !seen {
+		m.ed.stroke[code] = prev
+	}
+	s.setAlignment(map[string]int64{code: m.ed.activeID})
+	m.applyFills()
+}
+
+// endStroke makes the paint stroke one undoable edit.
+func (m *Meridian) endStroke() {
+	s, from := m.session, m.ed.stroke
+	m.ed.stroke = nil
+	if s == nil || len(from) == 0 {
+		return
+	}
+	to := make(map[string]int64, len(from))
+	for code := range from {
+		to[code] = m.ed.activeID
+	}
+	m.commit(realignChange(fmt.Sprintf("Assign %s to %s", m.unitsText(len(to)), m.activeName()), s.scenario.ID, to, from), true)
+}
+
+// unitsText is "1 county", "12 counties" in the plan's unit level.
+func (m *Meridian) unitsText(n int) string {
+	level := "unit"
+	if s := m.session; s != nil && s.plan.UnitLevel != "" {
+		level = strings.ToLower(s.plan.UnitLevel)
+	}
+	if n == 1 {
+		return "1 " + level
+	}
+	if strings.HasSuffix(level, "y") {
+		return formatCount(float64(n)) + " " + strings.TrimSuffix(level, "y") + "ies"
+	}
+	return formatCount(float64(n)) + " " + level + "s"
+}
+
+// lassoUnits returns the units whose interior point lies inside ring
+// (plane units), in unit order.
+func (s *session) lassoUnits(ring orb.Ring) []int {
+	b := ring.Bound()
+	var out []int
+	for i, p := range s.interior {
+		if len(s.areas[i]) > 0 && b.Contains(p) && planar.RingContains(ring, p) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// lassoSelect selects the units inside a lasso and offers what to do.
+func (m *Meridian) lassoSelect(ring orb.Ring) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	m.setSelection(s.lassoUnits(ring))
+}
+
+// setSelection highlights units and shows the selection bar.
+func (m *Meridian) setSelection(sel []int) {
+	s := m.session
+	m.ed.selection = sel
+	m.mapView.SetHighlight(sel, selectionColor)
+	if len(sel) == 0 || s == nil {
+		m.ed.selBar.Hide()
+		if s != nil {
+			m.setStatus("The lasso holds no unit's interior point.")
+		}
+		return
+	}
+	var pop float64
+	var accts int
+	for _, i := range sel {
+		if u := s.plan.Units[i]; u.Population.Known {
+			pop += u.Population.Value
+		}
+		accts += s.unitAccounts[i]
+	}
+	m.ed.selLabel.SetText(fmt.Sprintf("%s selected: %s people, %s accounts.", m.unitsText(len(sel)), formatCount(pop), formatCount(float64(accts))))
+	m.ed.selBar.Show()
+}
+
+func (m *Meridian) clearSelection() { m.setSelection(nil) }
+
+// assignSelection assigns the selected units to the active territory, as
+// one undoable edit.
+func (m *Meridian) assignSelection() {
+	s := m.session
+	if s == nil || len(m.ed.selection) == 0 {
+		return
+	}
+	if s.territory(m.ed.activeID) == nil {
+		m.showError(errors.New("Pick the active territory first (toolbar), then assign the selection to it"))
+		return
+	}
+	to, from := map[string]int64{}, map[string]int64{}
+	for _, i := range m.ed.selection {
+		code := s.plan.Units[i].Code
+		if prev := s.scenario.Alignment[code]; prev != m.ed.activeID {
+			to[code], from[code] = m.ed.activeID, prev
+		}
+	}
+	n := len(m.ed.selection)
+	m.clearSelection()
+	if len(to) == 0 {
+		m.setStatus(fmt.Sprintf("All %s are already in %s.", m.unitsText(n), m.activeName()))
+		return
+	}
+	m.commit(realignChange(fmt.Sprintf("Assign %s to %s", m.unitsText(len(to)), m.activeName()), s.scenario.ID, to, from), false)
+}
+
+// newTerritoryFromSelection asks for a name and makes a new territory of
+// the selected units.
+func (m *Meridian) newTerritoryFromSelection() {
+	s := m.session
+	if s == nil || len(m.ed.selection) == 0 {
+		return
+	}
+	sel := append([]int(nil), m.ed.selection...)
+	m.askTerritoryName(func(name string) {
+		m.clearSelection()
+		m.createTerritory(name, sel, nil)
+	})
+}
+
+// askTerritoryName asks for a new territory's name (unique in the
+// scenario) and calls done with it.
+func (m *Meridian) askTerritoryName(done func(name string)) {
+	s := m.session
+	entry := widget.NewEntry()
+	entry.SetText(fmt.Sprintf("Territory %d", len(s.scenario.Territories)+1))
+	entry.Validator = func(v string) error {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return errors.New("a territory needs a name")
+		}
+		for _, t := range s.scenario.Territories {
+			if t.Name == v {
+				return fmt.Errorf("%q is taken", v)
+			}
+		}
+		return nil
+	}
+	d := dialog.NewForm("New territory", "Create", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Name", entry)},
+		func(ok bool) {
+			if ok && m.session == s {
+				done(strings.TrimSpace(entry.Text))
+			}
+		}, m.win)
+	d.Resize(fyne.NewSize(420, d.MinSize().Height))
+	d.Show()
+	m.win.Canvas().Focus(entry)
+}
+
+// createTerritory makes a new territory named name of the units sel and
+// with the drawn boundary b (lon/lat; nil for none), coloured so that it
+// differs from its neighbours, as one undoable edit; it becomes active.
+func (m *Meridian) createTerritory(name string, sel []int, b orb.Polygon) {
+	s := m.session
+	t := planner.Territory{ID: s.nextTerritoryID(), Name: name, Boundary: b}
+	to, from := map[string]int64{}, map[string]int64{}
+	for _, i := range sel {
+		code := s.plan.Units[i].Code
+		to[code], from[code] = t.ID, s.scenario.Alignment[code]
+	}
+	t.Color = m.colorForNew(sel)
+	m.ed.activeID = t.ID // shown by the toolbar refresh of commit
+	m.commit(newTerritoryChange(s.scenario.ID, t, to, from), false)
+}
+
+// colorForNew picks the palette colour of a new territory made of units
+// sel: planner.AssignColors with the current colours kept, so nothing else
+// changes colour and the new one differs from its neighbours.
+func (m *Meridian) colorForNew(sel []int) string {
+	s := m.session
+	n := len(s.scenario.Territories)
+	group := append([]int(nil), s.territoryOf...)
+	for _, i := range sel {
+		group[i] = n
+	}
+	var pairs [][2]int
+	for _, b := range s.edges.GroupNeighbors(group, n+1) {
+		pairs = append(pairs, [2]int{b.A, b.B})
+	}
+	current := make([]string, n+1)
+	for i, t := range s.scenario.Territories {
+		current[i] = t.Color
+	}
+	return planner.AssignColors(n+1, pairs, current)[n]
+}
+
+// polygonDrawn checks a drawn shape and asks what it is for: a new
+// territory, or the active territory's drawn boundary.
+func (m *Meridian) polygonDrawn(ring orb.Ring) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	if err := geo.ValidateRing(ring); err != nil {
+		m.showError(fmt.Errorf("This shape cannot be a territory boundary: %s. Draw it again", ringProblem(err)))
+		return
+	}
+	b := geo.AlbersUSA.InvertPolygon(orb.Polygon{closeRing(ring)})
+	newName := widget.NewEntry()
+	newName.SetText(fmt.Sprintf("Territory %d", len(s.scenario.Territories)+1))
+	choices := []string{"A new territory named:"}
+	if t := s.territory(m.ed.activeID); t != nil {
+		choices = append(choices, "The drawn boundary of "+t.Name)
+	}
+	choice := widget.NewRadioGroup(choices, nil)
+	choice.Required = true
+	choice.SetSelected(choices[0])
+	inside := 0
+	ds := planner.Scenario{Territories: []planner.Territory{{ID: 1, Boundary: b}}}
+	for k := range s.plan.Accounts {
+		if ds.AccountTerritory(&s.plan.Accounts[k]) == 1 {
+			inside++
+		}
+	}
+	info := widget.NewLabel(fmt.Sprintf("%s accounts lie inside the shape; they will belong to its territory whatever their %s.", formatCount(float64(inside)), strings.ToLower(s.plan.UnitLevel)))
+	info.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Drawn boundary", "Save", "Cancel",
+		container.NewVBox(info, choice, newName), func(ok bool) {
+			if !ok || m.session != s {
+				return
+			}
+			if choice.Selected == choices[0] {
+				name := strings.TrimSpace(newName.Text)
+				if name == "" || s.scenario.TerritoryByName(name) != nil {
+					m.showError(fmt.Errorf("%q is empty or taken; draw the shape again with another name", name))
+					return
+				}
+				m.createTerritory(name, nil, b)
+				return
+			}
+			t := s.territory(m.ed.activeID)
+			if t == nil {
+				return
+			}
+			nt := *t
+			nt.Boundary = b
+			m.commit(boundaryChange("Draw the boundary of "+t.Name, t.ID, *t, nt), false)
+		}, m.win)
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Show()
+}
+
+// closeRing returns r with its first point repeated at the end.
+func closeRing(r orb.Ring) orb.Ring {
+	if len(r) > 0 && r[0] != r[len(r)-1] {
+		r = append(r[:len(r):len(r)], r[0])
+	}
+	return r
+}
+
+// editBoundary lets the user move, insert and delete the vertices of the
+// active territory's drawn boundary; each change is one undoable edit, and
+// a self-intersecting result is refused.
+func (m *Meridian) editBoundary() {
+	s := m.session
+	if s == nil {
+		return
+	}
+	t := s.territory(m.ed.activeID)
+	if t == nil || len(t.Boundary) == 0 {
+		return
+	}
+	id := t.ID
+	m.selectTool(mapview.ToolPan)
+	var onChange func(orb.Ring)
+	onChange = func(r orb.Ring) {
+		cur := s.territory(id)
+		if cur == nil || m.session != s {
+			m.mapView.StopEditing()
+			return
+		}
+		if err := geo.ValidateRing(r); err != nil {
+			m.showError(fmt.Errorf("That change would make the boundary invalid (%s); it was not made", ringProblem(err)))
+			m.mapView.EditPolygon(geo.AlbersUSA.Polygon(cur.Boundary)[0], onChange)
+			return
+		}
+		nt := *cur
+		nt.Boundary = append(orb.Polygon{geo.AlbersUSA.InvertPolygon(orb.Polygon{closeRing(r)})[0]}, cur.Boundary[1:]...)
+		m.commit(boundaryChange("Edit the boundary of "+cur.Name, id, *cur, nt), false)
+	}
+	m.mapView.EditPolygon(geo.AlbersUSA.Polygon(t.Boundary)[0], onChange)
+	m.setStatus("Editing the boundary of " + t.Name + ": drag a vertex to move it, right-click it to delete it, click a midpoint to add one. Escape ends.")
+}
+
+// zoomToActive shows the active territory (its units and drawn boundary).
+func (m *Meridian) zoomToActive() {
+	s := m.session
+	if s == nil {
+		return
+	}
+	t := s.territory(m.ed.activeID)
+	if t == nil {
+		m.setStatus("Pick a territory in the toolbar to zoom to it.")
+		return
+	}
+	var b orb.Bound
+	first := true
+	add := func(x orb.Bound) {
+		if first {
+			b, first = x, false
+		} else {
+			b = b.Union(x)
+		}
+	}
+	for i, u := range s.plan.Units {
+		if s.scenario.Alignment[u.Code] == t.ID && len(s.areas[i]) > 0 {
+			add(s.areas[i].Bound())
+		}
+	}
+	if len(t.Boundary) > 0 {
+		add(geo.AlbersUSA.Polygon(t.Boundary).Bound())
+	}
+	if first {
+		m.setStatus(t.Name + " has no units yet.")
+		return
+	}
+	m.mapView.ZoomTo(b)
+}
+
+// ringProblem returns what is wrong with a drawn ring, for the user.
+func ringProblem(err error) string {
+	var re *geo.RingError
+	if errors.As(err, &re) {
+		return re.Message()
+	}
+	return err.Error()
+}
