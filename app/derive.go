@@ -54,7 +54,7 @@ func (o viewOptions) labelSize() float32 {
 var (
 	outlineColor  = color.NRGBA{0x22, 0x22, 0x2a, 0xff} // territory outlines
 	labelColor    = color.NRGBA{0x10, 0x10, 0x18, 0xff}
-	labelHalo     = color.NRGBA{0xff, 0xff, 0xff, 0xd8}
+	labelHalo     = color.NRGBA{0xff, 0xff, 0xff, 0xff}
 	drawnColorMix = 0.55 // drawn boundaries: the territory colour darkened to this
 )
 
@@ -133,6 +133,7 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 			Size:  labelBaseSize * o.labelSize(),
 			Color: labelColor,
 			Halo:  labelHalo,
+			Bold:  true, // the territory name; the metric line stays regular
 		})
 	}
 	return d
@@ -161,7 +162,7 @@ func (s *session) mapLayers(fills []color.NRGBA, d derived) *mapview.Layers {
 }
 
 // pointRadii sizes account dots by potential: the area of a dot grows with
-// potential (radius ∝ √potential), from 1.4 dp for none or unknown to 4.5 dp
+// potential (radius ∝ √potential), from 1.2 dp for none or unknown to 3.6 dp
 // for the largest.
 func (s *session) pointRadii() []float32 {
 	var top float64
@@ -172,9 +173,9 @@ func (s *session) pointRadii() []float32 {
 	}
 	out := make([]float32, len(s.pointAccount))
 	for i, k := range s.pointAccount {
-		out[i] = 1.4
+		out[i] = 1.2
 		if a := s.plan.Accounts[k]; a.Potential.Known && a.Potential.Value > 0 && top > 0 {
-			out[i] = float32(1.4 + 3.1*math.Sqrt(a.Potential.Value/top))
+			out[i] = float32(1.2 + 2.4*math.Sqrt(a.Potential.Value/top))
 		}
 	}
 	return out

@@ -66,7 +66,7 @@ var whiteSpaceColor = color.NRGBA{0xEE, 0xEE, 0xEE, 0xff}
 // accountColor is the colour of account dots; pointOutlineColor rings them
 // so that they stand out on every territory colour.
 var (
-	accountColor      = color.NRGBA{0x1a, 0x1a, 0x22, 0xff}
+	accountColor      = color.NRGBA{0x1a, 0x1a, 0x22, 0xc0}
 	pointOutlineColor = color.NRGBA{0xff, 0xff, 0xff, 0x90}
 )
 

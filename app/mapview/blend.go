@@ -3,6 +3,7 @@ package mapview
 import (
 	"encoding/binary"
 	"image"
+	"sync"
 )
 
 // Pixels are handled as little-endian uint32 (R in the low byte, as in
@@ -17,23 +18,33 @@ func scale4(p, m uint32) uint32 {
 	return rb | ag
 }
 
-// lerp4 returns d*(255-m)/255 + c*m/255 per channel: source-over of an
-// opaque colour c with coverage m, in one pass.
-func lerp4(d, c, m uint32) uint32 {
-	im := 255 - m
-	rb := (c&0x00ff00ff)*m + (d&0x00ff00ff)*im + 0x00800080
-	rb = ((rb + ((rb >> 8) & 0x00ff00ff)) >> 8) & 0x00ff00ff
-	ag := ((c>>8)&0x00ff00ff)*m + ((d>>8)&0x00ff00ff)*im + 0x00800080
-	ag = (ag + ((ag >> 8) & 0x00ff00ff)) & 0xff00ff00
-	return rb | ag
-}
-
 // blendLUT holds, for one premultiplied colour, the colour scaled by every
 // coverage 0..255 and the matching destination factor, so that blending a
 // pixel is one scale4 and an add.
 type blendLUT struct {
 	src [256]uint32
 	inv [256]uint32
+}
+
+// blendLUTs caches the tables of the colours in use (at most 256).
+var blendLUTs struct {
+	sync.Mutex
+	m map[prgba]*blendLUT
+}
+
+// blendLUTFor returns the (shared, read-only) table of c.
+func blendLUTFor(c prgba) *blendLUT {
+	blendLUTs.Lock()
+	defer blendLUTs.Unlock()
+	if l, ok := blendLUTs.m[c]; ok {
+		return l
+	}
+	if blendLUTs.m == nil || len(blendLUTs.m) >= 256 {
+		blendLUTs.m = make(map[prgba]*blendLUT)
+	}
+	l := newBlendLUT(c)
+	blendLUTs.m[c] = l
+	return l
 }
 
 func newBlendLUT(c prgba) *blendLUT {
@@ -83,3 +94,6 @@ func fillRect(dst *image.RGBA, r image.Rectangle, c prgba) {
 		copy(dst.Pix[off:off+4*w], row)
 	}
 }
+
+// le64 reads 8 bytes as a little-endian uint64.
+func le64(b []uint8) uint64 { return binary.LittleEndian.Uint64(b) }

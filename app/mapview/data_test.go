@@ -1,6 +1,7 @@
 package mapview_test
 
 import (
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -95,4 +96,43 @@ func contiguous() orb.Bound {
 		b = b.Extend(project(lon, 24.3)).Extend(project(lon, 49.5))
 	}
 	return b
+}
+
+// loadWorld returns the countries of the world-atlas 1:50m TopoJSON,
+// projected with geo.EqualEarth (unit sphere).
+func loadWorld(tb testing.TB) []orb.MultiPolygon {
+	tb.Helper()
+	f, err := os.Open("../../geo/testdata/world-atlas_countries-50m.topo.json")
+	if err != nil {
+		tb.Skip("world data:", err)
+	}
+	defer f.Close()
+	topo, err := geo.ReadTopology(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fs, err := topo.Features("countries")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]orb.MultiPolygon, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, geo.EqualEarthMultiPolygon(geo.AsMultiPolygon(f.Geometry)))
+	}
+	return out
+}
+
+// territoryOutlines groups the state outlines into n territories (state i
+// goes to territory i mod n), one line set per territory, as the app draws
+// territory outlines.
+func territoryOutlines(states []orb.MultiPolygon, n int) []orb.MultiLineString {
+	out := make([]orb.MultiLineString, n)
+	for i, mp := range states {
+		for _, poly := range mp {
+			for _, ring := range poly {
+				out[i%n] = append(out[i%n], orb.LineString(ring))
+			}
+		}
+	}
+	return out
 }

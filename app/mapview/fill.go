@@ -4,56 +4,46 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
-
-	"github.com/paulmach/orb"
 )
 
-// transformArea appends the rings of area i, transformed to device pixels and
-// simplified, to w.xy and w.rings (see appendPath).
-func (w *worker) transformArea(sc *scene, i int, t xform) {
-	for j := sc.areaRing[i]; j < sc.areaRing[i+1]; j++ {
-		start := len(w.xy)
-		r0, r1 := sc.ringStart[j], sc.ringStart[j+1]
-		w.appendPath(sc.pts[r0:r1], sc.dup[r0:r1], t, true)
-		if len(w.xy)-start < 6 {
-			w.xy = w.xy[:start]
-			w.edge = w.edge[:start/2]
-			continue
+// transformArea appends the rings of area i, simplified for the zoom level
+// and transformed to device pixels, to w.xy, w.edge and w.rings.
+func (w *worker) transformArea(job *renderJob, i int) {
+	it := job.areaLevel.get(&job.sc.area, i, &w.simp)
+	t := job.xf
+	prev := int32(0)
+	for _, end := range it.ends {
+		w.rings = append(w.rings, int32(len(w.xy)))
+		for k := prev; k < end; k++ {
+			p := it.pts[k]
+			w.xy = append(w.xy, float32(p[0]*t.s+t.tx), float32(t.ty-p[1]*t.s))
 		}
-		w.rings = append(w.rings, int32(start))
+		w.edge = append(w.edge, it.edge[prev:end]...)
+		prev = end
 	}
 }
 
-// appendPath transforms pts into w.xy, dropping vertices closer than
-// simplifyPx to the previously kept one (an open path keeps its last
-// vertex; a closed one is closed implicitly). For every kept vertex w.edge
-// gets whether the segment starting there is to be stroked: false when dup
-// marks it as a repeat of an earlier segment (a border shared by two areas,
-// or a line given twice).
-func (w *worker) appendPath(pts []orb.Point, dup []bool, t xform, closed bool) {
-	const tol2 = simplifyPx * simplifyPx
-	var lx, ly float64
-	n := len(pts)
-	kept := 0
-	for k, p := range pts {
-		x := p[0]*t.s + t.tx
-		y := t.ty - p[1]*t.s
-		if kept > 0 {
-			dx, dy := x-lx, y-ly
-			if dx*dx+dy*dy < tol2 && (closed || k < n-1) {
-				continue
-			}
+// appendItem appends the rings of a simplified area, transformed by t, to
+// w.xy and w.edge, and their ends to w.tmpRings.
+func (w *worker) appendItem(it *simpItem, t xform) {
+	prev := int32(0)
+	for _, end := range it.ends {
+		for k := prev; k < end; k++ {
+			p := it.pts[k]
+			w.xy = append(w.xy, float32(p[0]*t.s+t.tx), float32(t.ty-p[1]*t.s))
 		}
-		w.xy = append(w.xy, float32(x), float32(y))
-		w.edge = append(w.edge, !dup[k])
-		lx, ly = x, y
-		kept++
+		w.edge = append(w.edge, it.edge[prev:end]...)
+		w.tmpRings = append(w.tmpRings, int32(len(w.xy)))
+		prev = end
 	}
 }
 
-// fillRings rasterizes rings r0..r1 of w.rings into rect of dst. All rings go
-// into one rasterizer so holes (opposite winding) cut out.
-func (w *worker) fillRings(dst *image.RGBA, rect image.Rectangle, r0, r1 int32, needClip bool, c prgba) {
+// rasterRings rasterizes rings r0..r1 of w.rings over rect into the
+// coverage mask w.mask (rect.Dx() × rect.Dy(), stride rect.Dx()) and its
+// row extents w.maskRows. All rings go into one rasterizer so holes
+// (opposite winding) cut out. needClip clips the rings to rect first (see
+// clipMarginPx). rect is at most maxMaskWidth wide.
+func (w *worker) rasterRings(rect image.Rectangle, r0, r1 int32, needClip bool) {
 	rw, rh := rect.Dx(), rect.Dy()
 	w.r.Reset(rw, rh)
 	ox, oy := float32(rect.Min.X), float32(rect.Min.Y)
@@ -75,83 +65,102 @@ func (w *worker) fillRings(dst *image.RGBA, rect image.Rectangle, r0, r1 int32, 
 		}
 		w.r.ClosePath()
 	}
-	w.drawMask(dst, rect, c)
-}
-
-// drawMask turns the rasterizer's accumulation into an 8-bit coverage mask
-// (the vectorised Src path of x/image/vector) and composites c through it
-// into rect of dst.
-func (w *worker) drawMask(dst *image.RGBA, rect image.Rectangle, c prgba) {
-	rw, rh := rect.Dx(), rect.Dy()
 	n := rw * rh
 	if cap(w.maskBuf) < n {
 		w.maskBuf = make([]uint8, n)
 	}
-	w.mask.Pix = w.maskBuf[:n]
-	w.mask.Stride = rw
-	w.mask.Rect = image.Rect(0, 0, rw, rh)
+	if cap(w.maskRows) < rh {
+		w.maskRows = make([]maskRow, rh)
+	}
+	w.maskRows = w.maskRows[:rh]
+	w.mask = w.maskBuf[:n]
+	w.alpha.Pix, w.alpha.Stride, w.alpha.Rect = w.mask, rw, image.Rect(0, 0, rw, rh)
 	w.r.DrawOp = draw.Src
-	w.r.Draw(&w.mask, w.mask.Rect, image.Opaque, image.Point{})
-	compositeMask(dst, rect, w.mask.Pix, rw, c)
+	w.r.Draw(&w.alpha, w.alpha.Rect, image.Opaque, image.Point{})
+	if rw > measureMinWidth {
+		measureRows(w.mask, rw, rh, w.maskRows)
+	} else {
+		for y := range w.maskRows {
+			w.maskRows[y] = maskRow{b: uint16(rw)}
+		}
+	}
 }
 
-// compositeMask blends premultiplied colour c through an 8-bit coverage mask
-// (stride mstride) into rect of dst (source-over).
-func compositeMask(dst *image.RGBA, rect image.Rectangle, mask []uint8, mstride int, c prgba) {
+// compositeRows blends premultiplied colour c (with blend table lut) through
+// a w-wide mask with row extents rows, placed at (mx, my) in dst, into rows
+// y0..y1-1 of dst (source-over). The mask lies within dst's columns.
+func compositeRows(dst *image.RGBA, pix []uint8, w int, rows []maskRow, mx, my, y0, y1 int, c prgba, lut *blendLUT) {
 	packed := c.packed()
-	rw := rect.Dx()
 	if c.a != 255 {
-		for y := 0; y < rect.Dy(); y++ {
-			mrow := mask[y*mstride : y*mstride+rw]
-			off := dst.PixOffset(rect.Min.X, rect.Min.Y+y)
-			drow := dst.Pix[off : off+4*rw]
-			for x, m := range mrow {
-				if m != 0 {
-					d := drow[4*x : 4*x+4 : 4*x+4]
-					binary.LittleEndian.PutUint32(d, over(binary.LittleEndian.Uint32(d), scale4(packed, uint32(m))))
-				}
-			}
-		}
+		compositeRowsAlpha(dst, pix, w, rows, mx, my, y0, y1, packed)
 		return
 	}
-	// Opaque colour: full coverage is a store, partial a single-pass lerp.
-	for y := 0; y < rect.Dy(); y++ {
-		mrow := mask[y*mstride : y*mstride+rw]
-		off := dst.PixOffset(rect.Min.X, rect.Min.Y+y)
-		drow := dst.Pix[off : off+4*rw]
-		x := 0
-		for x < rw {
-			// Eight mask bytes at a time: skip empty runs, store solid runs.
-			if x+8 <= rw {
-				v := binary.LittleEndian.Uint64(mrow[x : x+8])
-				if v == 0 {
-					x += 8
-					continue
-				}
-				if v == ^uint64(0) {
-					d := drow[4*x : 4*x+32 : 4*x+32]
-					for k := 0; k < 32; k += 4 {
-						binary.LittleEndian.PutUint32(d[k:k+4], packed)
-					}
-					x += 8
-					continue
-				}
-			}
-			end := min(x+8, rw)
-			for ; x < end; x++ {
-				m := mrow[x]
-				if m == 0 {
-					continue
-				}
+	// Partial coverage m: src[m] + d·(255−m)/255, from the table.
+	src, inv := &lut.src, &lut.inv
+	for y := y0; y < y1; y++ {
+		r := rows[y-my]
+		if r.a == r.b {
+			continue
+		}
+		a, s, e, b := int(r.a), int(r.s), int(r.e), int(r.b)
+		mrow := pix[(y-my)*w : (y-my)*w+b : (y-my)*w+b]
+		off := dst.PixOffset(mx, y)
+		drow := dst.Pix[off : off+4*b : off+4*b]
+		// [a, s): partial coverage (or none) only.
+		for x := a; x < s; x++ {
+			if m := mrow[x]; m != 0 {
 				d := drow[4*x : 4*x+4 : 4*x+4]
-				if m == 255 {
-					binary.LittleEndian.PutUint32(d, packed)
-				} else {
-					binary.LittleEndian.PutUint32(d, lerp4(binary.LittleEndian.Uint32(d), packed, uint32(m)))
-				}
+				binary.LittleEndian.PutUint32(d, src[m]+scale4(binary.LittleEndian.Uint32(d), inv[m]))
+			}
+		}
+		for x := s; x < e; x++ {
+			binary.LittleEndian.PutUint32(drow[4*x:4*x+4:4*x+4], packed)
+		}
+		for x := e; x < b; x++ {
+			switch m := mrow[x]; m {
+			case 0:
+			case 255:
+				binary.LittleEndian.PutUint32(drow[4*x:4*x+4:4*x+4], packed)
+			default:
+				d := drow[4*x : 4*x+4 : 4*x+4]
+				binary.LittleEndian.PutUint32(d, src[m]+scale4(binary.LittleEndian.Uint32(d), inv[m]))
 			}
 		}
 	}
+}
+
+// compositeRowsAlpha is compositeRows for a translucent colour.
+func compositeRowsAlpha(dst *image.RGBA, pix []uint8, w int, rows []maskRow, mx, my, y0, y1 int, packed uint32) {
+	for y := y0; y < y1; y++ {
+		r := rows[y-my]
+		a, b := int(r.a), int(r.b)
+		mrow := pix[(y-my)*w : (y-my)*w+b : (y-my)*w+b]
+		off := dst.PixOffset(mx, y)
+		drow := dst.Pix[off : off+4*b : off+4*b]
+		for x := a; x < b; x++ {
+			if m := uint32(mrow[x]); m != 0 {
+				d := drow[4*x : 4*x+4 : 4*x+4]
+				binary.LittleEndian.PutUint32(d, over(binary.LittleEndian.Uint32(d), scale4(packed, m)))
+			}
+		}
+	}
+}
+
+// compositeEntry composites the cached mask e placed at (mx, my) into the
+// rows of the strip clip (see compositeRows).
+func compositeEntry(dst *image.RGBA, e *maskEntry, mx, my int, clip image.Rectangle, c prgba, lut *blendLUT) {
+	compositeRows(dst, e.pix, e.w, e.rows, mx, my, max(my, clip.Min.Y), min(my+e.h, clip.Max.Y), c, lut)
+}
+
+// addEntry adds (saturating) a cached mask placed at (mx, my) to the rows
+// of the buffer (see addMask).
+func (c *covBuf) addEntry(e *maskEntry, mx, my int) {
+	y0, y1 := max(my, c.clip.Min.Y), min(my+e.h, c.clip.Max.Y)
+	if y0 >= y1 {
+		return
+	}
+	off := (y0 - my) * e.w
+	c.addMask(image.Rect(mx, y0, mx+e.w, y1), e.pix[off:], e.w)
 }
 
 // clipPolygon clips a closed polygon (x, y pairs) to a rectangle with the
@@ -214,4 +223,22 @@ func (w *worker) clipPolygon(in []float32, x0, y0, x1, y1 float32) []float32 {
 	}
 	w.clipA, w.clipB = a, b
 	return a
+}
+
+// fillLUT returns the blend table of an area fill colour, from the
+// worker's tables (kept across renders, at most 256).
+func (w *worker) fillLUT(c prgba) *blendLUT {
+	if c == w.lastFill && w.lastLUT != nil {
+		return w.lastLUT
+	}
+	l := w.luts[c]
+	if l == nil {
+		if w.luts == nil || len(w.luts) >= 256 {
+			w.luts = make(map[prgba]*blendLUT)
+		}
+		l = newBlendLUT(c)
+		w.luts[c] = l
+	}
+	w.lastFill, w.lastLUT = c, l
+	return l
 }

@@ -1,26 +1,31 @@
 package mapview
 
 import (
+	"encoding/binary"
 	"image"
 	"image/draw"
 	"math"
-	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
-// The mask cache keeps the anti-aliased coverage mask of every area drawn
-// at the current scale, so that renders that only recolour (SetAreaFills) or
-// pan by whole device pixels skip rasterization and only composite.
+// The mask caches keep what was rasterized, so that renders that only
+// recolour (SetAreaFills), change another layer (SetOutlines, SetHighlight,
+// SetLabels, points) or pan by whole device pixels skip rasterization and
+// only composite:
+//   - per area, at the current scale, its anti-aliased coverage mask and its
+//     hairline border. These are computed in "phase space": plane point X
+//     maps to X*Scale + phase, where phase is the fractional part of the
+//     view's translation, and an image pixel is a phase-space pixel plus the
+//     integer part. Two views with the same scale and phase (a pan by whole
+//     pixels; Dragged rounds pans to whole device pixels) therefore have
+//     identical masks, shifted. Only areas lying entirely inside the image
+//     are cached (the others are clipped and rasterized each time).
+//   - per line layer (overlay lines, outlines), the coverage it drew in each
+//     strip of the image, for renders of the same view and image size.
 //
-// Masks are computed in "phase space": plane point X maps to X*Scale + phase,
-// where phase is the fractional part of the view's translation, and an image
-// pixel is a phase-space pixel plus the integer part. Two views with the same
-// scale and phase (a pan by whole pixels; Dragged rounds pans to whole device
-// pixels) therefore have identical masks, shifted. Only areas lying entirely
-// inside the image are cached (the others are clipped and rasterized each
-// time), and a mask's memory comes from per-worker arenas owned by the cache
+// The memory of the entries comes from per-worker arenas owned by the cache
 // generation.
 
 const (
@@ -30,83 +35,126 @@ const (
 	maxCacheBytes = 64 << 20
 	// phaseTolerance: phases closer than this (device pixels) share masks.
 	phaseTolerance = 1e-6
-	// arenaChunk is the size of the arena chunks masks are cut from.
+	// arenaChunk is the size of the arena chunks entries are cut from.
 	arenaChunk = 256 << 10
 )
 
 var geomIDs atomic.Uint64
 
-// maskEntry is the coverage mask of one area: w×h pixels at phase-space
-// origin (ox, oy); and the pixels of its hairline border (see hairPlots) in
-// the frame one pixel larger on every side, each packed as
-// offset<<8 | coverage with offset = row*(w+2) + column, sorted by row.
-type maskEntry struct {
-	ox, oy, w, h int
-	pix          []uint8
-	border       []uint64
+// maskCache holds a Map's caches, one per cached layer. The zero value is
+// ready to use.
+type maskCache struct {
+	areas    phaseCache[maskEntry]
+	lines    phaseCache[stripCov]
+	outlines phaseCache[stripCov]
 }
 
-// maskCache is one generation of masks, for one geometry, scale and phase.
+// Arena slots of the caches (see worker.arenas).
+const (
+	slotAreas = iota
+	slotLines
+	slotOutlines
+	nSlots
+)
+
+// cacheKey identifies what a cache generation holds: a geometry (or line
+// layer), its number of items (or strips), the scale, the stroke widths in
+// device pixels and, for line layers, the image rectangle.
+type cacheKey struct {
+	geom   uint64
+	n      int
+	scale  float64
+	hairW  float64
+	lineHW float64
+	rect   image.Rectangle
+}
+
+// phaseCache is one generation of cached entries for one key and phase.
 // Renders with other parameters leave it alone while it is in use.
-type maskCache struct {
+type phaseCache[E any] struct {
 	mu      sync.Mutex
 	users   int
 	gen     uint64 // bumped on every reset
-	geom    uint64
-	scale   float64
-	hairW   float64
+	key     cacheKey
 	fx, fy  float64
-	entries []atomic.Pointer[maskEntry]
+	entries []atomic.Pointer[E]
 	bytes   atomic.Int64
 }
 
-// acquire returns the phase to render with and true when the render may use
-// the cache (release it afterwards); a cache with other parameters that no
-// render uses is reset for these. fx, fy come back snapped to the cache's
-// phase when they are within phaseTolerance.
-func (c *maskCache) acquire(geom uint64, n int, scale, hairW, fx, fy float64) (float64, float64, bool) {
+// acquire returns the phase to render with, the cache generation and true
+// when the render may use the cache (release it afterwards); a cache with
+// other parameters that no render uses is reset for these. fx, fy come back
+// snapped to the cache's phase when they are within phaseTolerance.
+func (c *phaseCache[E]) acquire(k cacheKey, fx, fy float64) (float64, float64, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.geom == geom && c.scale == scale && c.hairW == hairW && len(c.entries) == n &&
-		math.Abs(c.fx-fx) < phaseTolerance && math.Abs(c.fy-fy) < phaseTolerance {
+	if c.key == k && c.entries != nil && math.Abs(c.fx-fx) < phaseTolerance && math.Abs(c.fy-fy) < phaseTolerance {
 		c.users++
-		return c.fx, c.fy, true
+		return c.fx, c.fy, c.gen, true
 	}
 	if c.users > 0 {
-		return fx, fy, false
+		return fx, fy, 0, false
 	}
 	c.gen++
-	c.geom, c.scale, c.hairW, c.fx, c.fy = geom, scale, hairW, fx, fy
-	c.entries = make([]atomic.Pointer[maskEntry], n)
+	c.key, c.fx, c.fy = k, fx, fy
+	if cap(c.entries) >= k.n {
+		c.entries = c.entries[:k.n]
+		for i := range c.entries {
+			c.entries[i].Store(nil)
+		}
+	} else {
+		c.entries = make([]atomic.Pointer[E], k.n)
+	}
 	c.bytes.Store(0)
 	c.users = 1
-	return fx, fy, true
+	return fx, fy, c.gen, true
 }
 
-func (c *maskCache) release() {
+func (c *phaseCache[E]) release() {
 	c.mu.Lock()
 	c.users--
 	c.mu.Unlock()
 }
 
+// maskEntry is the coverage mask of one area: w×h pixels at phase-space
+// origin (ox, oy), with per row the parts to composite (see maskRow); and
+// the pixels of its hairline border (see hairPlots) in the frame one pixel
+// larger on every side, each packed as row<<40 | column<<8 | coverage
+// (frame coordinates), in no particular order.
+type maskEntry struct {
+	ox, oy, w, h int
+	pix          []uint8
+	rows         []maskRow
+	border       []uint64
+}
+
+// maskRow describes one row of a mask: columns [a, s) and [e, b) hold any
+// coverage, [s, e) full coverage, the rest none (a == b: an empty row).
+type maskRow struct{ a, s, e, b uint16 }
+
+// measureMinWidth: masks up to this wide are not measured (see
+// measureRows); their rows are composited pixel by pixel, which costs less
+// than measuring them.
+const measureMinWidth = 32
+
+// maxMaskWidth is the widest mask that is cached (maskRow holds uint16).
+const maxMaskWidth = math.MaxUint16
+
 // cachedMask returns the mask of area i, rasterizing and storing it first
-// if needed (nil when it is too big to cache). Two workers may rasterize
-// the same area at once; both results are identical and one is kept.
+// if needed (nil when it is empty or too big to cache). Two workers may
+// rasterize the same area at once; both results are identical and one is
+// kept.
 func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	c := job.masks
 	if e := c.entries[i].Load(); e != nil {
 		return e
 	}
-	sc := job.sc
 	t := xform{s: job.xf.s, tx: job.fx, ty: job.fy}
-	// Phase-space pixel bound of the simplified rings.
+	it := job.areaLevel.get(&job.sc.area, i, &w.simp)
 	start := len(w.xy)
 	startEdge := len(w.edge)
-	for j := sc.areaRing[i]; j < sc.areaRing[i+1]; j++ {
-		r0, r1 := sc.ringStart[j], sc.ringStart[j+1]
-		w.appendPath(sc.pts[r0:r1], sc.dup[r0:r1], t, true)
-		w.tmpRings = append(w.tmpRings, int32(len(w.xy)))
-	}
+	w.tmpRings = w.tmpRings[:0]
+	w.appendItem(it, t)
 	defer func() {
 		w.xy, w.edge, w.tmpRings = w.xy[:start], w.edge[:startEdge], w.tmpRings[:0]
 	}()
@@ -122,7 +170,7 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	ox, oy := int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
 	mw, mh := int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy
 	n := mw * mh
-	if mw <= 0 || mh <= 0 || n > maxCachedMaskPx || c.bytes.Add(int64(n)) > maxCacheBytes {
+	if mw <= 0 || mh <= 0 || mw > maxMaskWidth || n > maxCachedMaskPx || c.bytes.Add(int64(n+8*mh)) > maxCacheBytes {
 		return nil
 	}
 	w.r.Reset(mw, mh)
@@ -131,24 +179,29 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	for _, end := range w.tmpRings {
 		ring := w.xy[prev:end]
 		prev = int(end)
-		if len(ring) < 6 {
-			continue
-		}
 		w.r.MoveTo(ring[0]-fox, ring[1]-foy)
 		for q := 2; q < len(ring); q += 2 {
 			w.r.LineTo(ring[q]-fox, ring[q+1]-foy)
 		}
 		w.r.ClosePath()
 	}
-	e := w.newEntry(c)
-	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh, pix: w.arenaAlloc(c, n)}
-	w.mask.Pix, w.mask.Stride, w.mask.Rect = e.pix, mw, image.Rect(0, 0, mw, mh)
+	ar := &w.arenas[slotAreas]
+	ar.sync(c, job.masksGen)
+	e := arenaNew(&ar.masks)
+	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh, pix: arenaAlloc(&ar.b, n), rows: arenaAlloc(&ar.rows, mh)}
+	w.alpha.Pix, w.alpha.Stride, w.alpha.Rect = e.pix, mw, image.Rect(0, 0, mw, mh)
 	w.r.DrawOp = draw.Src
-	w.r.Draw(&w.mask, w.mask.Rect, image.Opaque, image.Point{})
+	w.r.Draw(&w.alpha, w.alpha.Rect, image.Opaque, image.Point{})
+	if mw > measureMinWidth {
+		measureRows(e.pix, mw, mh, e.rows)
+	} else {
+		for y := range e.rows {
+			e.rows[y] = maskRow{b: uint16(mw)} // all of the row, pixel by pixel
+		}
+	}
 	if job.hairW > 0 {
 		// Border pixels, recorded in the frame around the mask.
 		frame := image.Rect(ox-1, oy-1, ox+mw+1, oy+mh+1)
-		fw := frame.Dx()
 		w.hp = w.hp[:0]
 		prev := start
 		for _, end := range w.tmpRings {
@@ -158,26 +211,12 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 			for q := 0; q+1 < nr; q += 2 {
 				if edge[q/2] {
 					nq := (q + 2) % nr
-					w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW)
+					w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW, true)
 				}
 			}
 		}
-		// Counting sort by row, so drawBorderPlots can find a strip's rows.
-		fh := frame.Dy()
-		w.rowCount = slices.Grow(w.rowCount[:0], fh+1)[:fh+1]
-		clear(w.rowCount)
-		for _, p := range w.hp {
-			w.rowCount[int(p.y)-frame.Min.Y+1]++
-		}
-		for r := 1; r <= fh; r++ {
-			w.rowCount[r] += w.rowCount[r-1]
-		}
-		b := w.arenaAlloc64(c, len(w.hp))
-		for _, p := range w.hp {
-			r := int(p.y) - frame.Min.Y
-			b[w.rowCount[r]] = uint64(r*fw+int(p.x)-frame.Min.X)<<8 | uint64(p.a)
-			w.rowCount[r]++
-		}
+		b := arenaAlloc(&ar.u64, len(w.hp))
+		copy(b, w.hp)
 		e.border = b
 		c.bytes.Add(int64(8 * len(b)))
 	}
@@ -187,64 +226,109 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	return e
 }
 
-// arenaAlloc returns n bytes from the worker's arena for cache generation
-// c.gen.
-func (w *worker) arenaAlloc(c *maskCache, n int) []uint8 {
-	if w.arenaGen != c.gen || w.arenaCache != c || len(w.arena)+n > cap(w.arena) {
-		w.arena = make([]uint8, 0, max(arenaChunk, n))
-		w.arenaGen, w.arenaCache = c.gen, c
-	}
-	s := w.arena[len(w.arena) : len(w.arena)+n : len(w.arena)+n]
-	w.arena = w.arena[:len(w.arena)+n]
-	return s
-}
-
 // drawBorderPlots blends the cached border pixels of e that fall in the
 // strip clip.
 func (w *worker) drawBorderPlots(job *renderJob, clip image.Rectangle, e *maskEntry) {
 	fx0, fy0 := e.ox-1+job.itx, e.oy-1+job.ity // image position of the frame
-	fw := e.w + 2
-	r0 := max(clip.Min.Y-fy0, 0)
-	r1 := min(clip.Max.Y-fy0, e.h+2)
+	lut := job.strokeLUT
+	dst := job.dst
+	b := e.border
+	// Rows of the frame in the strip.
+	r0, r1 := max(clip.Min.Y-fy0, 0), min(clip.Max.Y-fy0, e.h+2)
 	if r0 >= r1 {
 		return
 	}
-	b := e.border
-	lo := uint64(r0*fw) << 8
-	k := sort.Search(len(b), func(k int) bool { return b[k] >= lo })
-	hi := uint64(r1*fw) << 8
-	lut := job.strokeLUT
-	dst := job.dst
-	for ; k < len(b) && b[k] < hi; k++ {
-		off := int(b[k] >> 8)
-		y, x := off/fw+fy0, off%fw+fx0
-		if x < clip.Min.X || x >= clip.Max.X {
+	if fx0 < clip.Min.X || fx0+e.w+2 > clip.Max.X {
+		// The frame crosses the side of the image (by a pixel).
+		for _, p := range b {
+			x, y := fx0+int(p>>8&0xffffffff), fy0+int(p>>40)
+			if y < clip.Min.Y || y >= clip.Max.Y || x < clip.Min.X || x >= clip.Max.X {
+				continue
+			}
+			off := dst.PixOffset(x, y)
+			lut.blend(dst.Pix[off:off+4:off+4], uint32(p&0xff))
+		}
+		return
+	}
+	// Byte offset of the frame's origin (negative when the frame starts a
+	// row above the image: those rows are skipped).
+	base := (fy0-dst.Rect.Min.Y)*dst.Stride + (fx0-dst.Rect.Min.X)*4
+	stride, pix := dst.Stride, dst.Pix
+	src, inv := &lut.src, &lut.inv
+	rows := uint(r1 - r0)
+	for _, p := range b {
+		r := int(p >> 40)
+		if uint(r-r0) >= rows {
 			continue
 		}
-		p := dst.PixOffset(x, y)
-		lut.blend(dst.Pix[p:p+4:p+4], uint32(b[k]&0xff))
+		off := base + r*stride + 4*int(uint32(p>>8))
+		d := pix[off : off+4 : off+4]
+		a := uint8(p)
+		binary.LittleEndian.PutUint32(d, src[a]+scale4(binary.LittleEndian.Uint32(d), inv[a]))
 	}
 }
 
-// arenaAlloc64 is arenaAlloc for uint64s.
-func (w *worker) arenaAlloc64(c *maskCache, n int) []uint64 {
-	if w.arena64Gen != c.gen || w.arena64Cache != c || len(w.arena64)+n > cap(w.arena64) {
-		w.arena64 = make([]uint64, 0, max(arenaChunk/8, n))
-		w.arena64Gen, w.arena64Cache = c.gen, c
-	}
-	s := w.arena64[len(w.arena64) : len(w.arena64)+n : len(w.arena64)+n]
-	w.arena64 = w.arena64[:len(w.arena64)+n]
-	return s
+// arena is a worker's memory for the entries of one cache generation.
+// When the cache moves to a new generation its memory is reused: a cache is
+// only reset while no render uses it, so nothing refers to the entries of
+// the old generation any more.
+type arena struct {
+	owner  any
+	gen    uint64
+	b      slab[uint8]
+	u64    slab[uint64]
+	rows   slab[maskRow]
+	masks  slab[maskEntry]
+	strips slab[stripCov]
+	sets   slab[covBlocks]
 }
 
-// newEntry returns a maskEntry from the worker's slab for cache generation
-// c.gen (entries are allocated 256 at a time).
-func (w *worker) newEntry(c *maskCache) *maskEntry {
-	if w.slabGen != c.gen || w.slabCache != c || len(w.slab) == 0 {
-		w.slab = make([]maskEntry, 256)
-		w.slabGen, w.slabCache = c.gen, c
+// sync prepares the arena for generation gen of cache owner.
+func (a *arena) sync(owner any, gen uint64) {
+	if a.owner == owner && a.gen == gen {
+		return
 	}
-	e := &w.slab[0]
-	w.slab = w.slab[1:]
-	return e
+	if a.owner != owner {
+		*a = arena{}
+	}
+	a.owner, a.gen = owner, gen
+	a.b.reset()
+	a.u64.reset()
+	a.rows.reset()
+	a.masks.reset()
+	a.strips.reset()
+	a.sets.reset()
 }
+
+// slab hands out slices cut from chunks of arenaChunk bytes; reset makes
+// the chunks available again.
+type slab[T any] struct {
+	chunks [][]T
+	cur    int // chunk being cut
+	used   int // elements cut from chunks[cur]
+}
+
+func (s *slab[T]) reset() { s.cur, s.used = 0, 0 }
+
+// alloc returns n elements (not zeroed when reused).
+func (s *slab[T]) alloc(n int) []T {
+	for s.cur < len(s.chunks) {
+		if c := s.chunks[s.cur]; s.used+n <= len(c) {
+			s.used += n
+			return c[s.used-n : s.used : s.used]
+		}
+		s.cur++
+		s.used = 0
+	}
+	var zero T
+	size := max(arenaChunk/max(1, int(unsafe.Sizeof(zero))), n)
+	s.chunks = append(s.chunks, make([]T, size))
+	s.cur, s.used = len(s.chunks)-1, n
+	return s.chunks[s.cur][:n:n]
+}
+
+// arenaAlloc returns n elements from s.
+func arenaAlloc[T any](s *slab[T], n int) []T { return s.alloc(n) }
+
+// arenaNew returns one element from s.
+func arenaNew[T any](s *slab[T]) *T { return &s.alloc(1)[0] }

@@ -74,18 +74,80 @@ func newDiscMasks(radius, outline float64) *discMasks {
 
 func clamp01(v float64) float64 { return max(0, min(v, 1)) }
 
+// maxPointRadius bounds point radii (device-independent pixels).
+const maxPointRadius = 64
+
+// quantizeRadius rounds a radius (device-independent pixels) to 1/8, so
+// that sized points share a few disc masks.
+func quantizeRadius(r float32) float32 { return float32(math.Round(float64(r)*8) / 8) }
+
 // sprite is a point's disc for one fill colour: the premultiplied source
 // pixel (fill and outline mixed, anti-aliased) for each of the 16 sub-pixel
-// phases; 0 where the disc does not reach.
-type sprite [16][]uint32
+// phases, 0 where the disc does not reach; and per row of each, the columns
+// to blend and to store (see maskRow: [s, e) is opaque).
+type sprite struct {
+	n  int // side
+	px [16][]uint32
+	// ops draws each phase into an image of row stride stride (bytes):
+	// runs of opaque pixels are stored, the others blended.
+	ops    [16][]spriteOp
+	opRow  [16][]int32 // ops of sprite row y are ops[opRow[y]:opRow[y+1]]
+	stride int
+}
 
-// maxSprites bounds the distinct fill colours a worker keeps sprites for;
-// past it the worker drops its sprites and rebuilds them as needed.
+// spriteOp is one step of drawing a sprite: n > 0 stores v into n pixels
+// from pixel (dx, dy) of the sprite (byte offset off for the stride); n == 0
+// blends v over that pixel.
+type spriteOp struct {
+	off, n int32
+	dx, dy uint16
+	v      uint32
+}
+
+// opsFor makes sp.ops for a row stride (bytes).
+func (sp *sprite) opsFor(stride int) {
+	sp.stride = stride
+	for k := range sp.px {
+		ops := sp.ops[k][:0]
+		px := sp.px[k]
+		opRow := sp.opRow[k][:0]
+		for y := range sp.n {
+			opRow = append(opRow, int32(len(ops)))
+			row := px[y*sp.n : (y+1)*sp.n]
+			for x := 0; x < sp.n; x++ {
+				v := row[x]
+				switch {
+				case v == 0:
+				case v>>24 == 255:
+					e := x + 1
+					for e < sp.n && row[e] == v {
+						e++
+					}
+					ops = append(ops, spriteOp{off: int32(y*stride + 4*x), n: int32(e - x), dx: uint16(x), dy: uint16(y), v: v})
+					x = e - 1
+				default:
+					ops = append(ops, spriteOp{off: int32(y*stride + 4*x), dx: uint16(x), dy: uint16(y), v: v})
+				}
+			}
+		}
+		sp.ops[k] = ops
+		sp.opRow[k] = append(opRow, int32(len(ops)))
+	}
+}
+
+// maxSprites bounds the distinct (disc, fill colour) pairs a worker keeps
+// sprites for; past it the worker drops its sprites and rebuilds them as
+// needed.
 const maxSprites = 256
 
+type spriteKey struct {
+	d    *discMasks
+	fill uint32
+}
+
 func (d *discMasks) sprite(fill, outline uint32) *sprite {
-	sp := new(sprite)
-	for k := range sp {
+	sp := &sprite{n: d.n}
+	for k := range sp.px {
 		om, fm := d.outer[k], d.fill[k]
 		px := make([]uint32, len(om))
 		for i := range om {
@@ -100,22 +162,39 @@ func (d *discMasks) sprite(fill, outline uint32) *sprite {
 				px[i] = scale4(fill, cf) + scale4(outline, co-min(cf, co))
 			}
 		}
-		sp[k] = px
+		sp.px[k] = px
 	}
 	return sp
 }
 
+// pointJob is the per-render state of the point layer.
+type pointJob struct {
+	discs []*discMasks // per distinct radius of the scene (see scene.pointRList)
+	reach float64      // largest radius plus one, device pixels
+	out   uint32       // packed outline colour
+}
+
+func newPointJob(sc *scene, ps float64) *pointJob {
+	if len(sc.points) == 0 || !(sc.pointMaxR > 0) {
+		return nil
+	}
+	pj := &pointJob{reach: float64(sc.pointMaxR)*ps + 1, out: sc.pointOutline.packed()}
+	for _, r := range sc.pointRList {
+		pj.discs = append(pj.discs, discFor(float64(r)*ps, float64(sc.pointOutW)*ps))
+	}
+	return pj
+}
+
 func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
-	sc, d, dst := job.sc, job.disc, job.dst
-	outp := sc.pointOutline.packed()
-	if w.spriteDisc != d || w.spriteOutline != outp {
-		w.spriteDisc, w.spriteOutline = d, outp
+	sc, pj, dst := job.sc, job.points, job.dst
+	if w.spriteOutline != pj.out || w.sprites == nil {
+		w.spriteOutline = pj.out
 		clear(w.sprites)
 		if w.sprites == nil {
-			w.sprites = make(map[uint32]*sprite)
+			w.sprites = make(map[spriteKey]*sprite)
 		}
 	}
-	lim := d.rad + 1
+	lim := pj.reach
 	cx0, cy0 := float64(clip.Min.X)-lim, float64(clip.Min.Y)-lim
 	cx1, cy1 := float64(clip.Max.X)+lim, float64(clip.Max.Y)+lim
 	// Points are sorted by decreasing plane y, i.e. increasing screen y:
@@ -125,6 +204,8 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 	pts := sc.points
 	i0 := sort.Search(len(pts), func(i int) bool { return pts[i][1] <= yHi })
 	i1 := sort.Search(len(pts), func(i int) bool { return pts[i][1] < yLo })
+	var lastKey spriteKey
+	var sp *sprite
 	for i := i0; i < i1; i++ {
 		p := pts[i]
 		x := p[0]*job.xf.s + job.xf.tx
@@ -132,35 +213,72 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 		if !(x >= cx0 && x <= cx1 && y >= cy0 && y <= cy1) {
 			continue
 		}
+		d := pj.discs[0]
+		if sc.pointRK != nil {
+			d = pj.discs[sc.pointRK[i]]
+		}
+		if d == nil {
+			continue
+		}
+		key := spriteKey{d, sc.pointFills[i].packed()}
+		if key != lastKey || sp == nil {
+			sp = w.sprites[key]
+			if sp == nil {
+				if len(w.sprites) >= maxSprites {
+					clear(w.sprites)
+				}
+				sp = d.sprite(key.fill, pj.out)
+				w.sprites[key] = sp
+			}
+			lastKey = key
+		}
 		fx, fy := math.Floor(x), math.Floor(y)
 		phx := min(int((x-fx)*4), 3)
 		phy := min(int((y-fy)*4), 3)
 		k := phy*4 + phx
-		fcp := sc.pointFills[i].packed()
-		sp := w.sprites[fcp]
-		if sp == nil {
-			if len(w.sprites) >= maxSprites {
-				clear(w.sprites)
-			}
-			sp = d.sprite(fcp, outp)
-			w.sprites[fcp] = sp
-		}
-		px := sp[k]
 		mx, my := int(fx)-d.r1, int(fy)-d.r1
-		r := image.Rect(mx, my, mx+d.n, my+d.n).Intersect(clip)
-		for yy := r.Min.Y; yy < r.Max.Y; yy++ {
-			row := px[(yy-my)*d.n+r.Min.X-mx : (yy-my)*d.n+r.Max.X-mx]
-			off := dst.PixOffset(r.Min.X, yy)
-			for _, s := range row {
-				if s != 0 {
-					dp := dst.Pix[off : off+4 : off+4]
-					if s>>24 == 255 {
-						binary.LittleEndian.PutUint32(dp, s)
-					} else {
-						binary.LittleEndian.PutUint32(dp, over(binary.LittleEndian.Uint32(dp), s))
-					}
+		if sp.stride != dst.Stride {
+			sp.opsFor(dst.Stride)
+		}
+		if mx >= clip.Min.X && my >= clip.Min.Y && mx+d.n <= clip.Max.X && my+d.n <= clip.Max.Y {
+			// The whole sprite is in the strip.
+			base := dst.PixOffset(mx, my)
+			pix := dst.Pix[base : base+(d.n-1)*dst.Stride+4*d.n]
+			for _, op := range sp.ops[k] {
+				if op.n == 0 {
+					p := pix[op.off : op.off+4 : op.off+4]
+					binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
+					continue
 				}
-				off += 4
+				run := pix[op.off : op.off+4*op.n]
+				for q := 0; q+4 <= len(run); q += 4 {
+					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+				}
+			}
+			continue
+		}
+		if mx >= clip.Max.X || my >= clip.Max.Y || mx+d.n <= clip.Min.X || my+d.n <= clip.Min.Y {
+			continue
+		}
+		// Clipped: op by op, over the sprite rows in the strip.
+		ops := sp.ops[k][sp.opRow[k][max(clip.Min.Y-my, 0)]:sp.opRow[k][min(clip.Max.Y-my, d.n)]]
+		for _, op := range ops {
+			y := my + int(op.dy)
+			x0 := mx + int(op.dx)
+			x1 := x0 + max(int(op.n), 1)
+			x0, x1 = max(x0, clip.Min.X), min(x1, clip.Max.X)
+			if x0 >= x1 {
+				continue
+			}
+			off := dst.PixOffset(x0, y)
+			if op.n == 0 {
+				p := dst.Pix[off : off+4 : off+4]
+				binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
+				continue
+			}
+			run := dst.Pix[off : off+4*(x1-x0)]
+			for q := 0; q+4 <= len(run); q += 4 {
+				binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
 			}
 		}
 	}

@@ -1,5 +1,22 @@
 package mapview
 
+// The renderer. A render cuts the image into horizontal strips that workers
+// (one per CPU, at most 8) take in turn; in each strip it draws the
+// background, then every visible area (its coverage mask from the mask
+// cache, or rasterized now with golang.org/x/image/vector from its rings
+// simplified for the zoom level, see simplify.go) and right after it its
+// hairline border, then the highlight's tint, the line layers (each set's
+// strokes merged into one coverage buffer, composited once; kept per strip
+// for renders of the same view), the points (pre-rendered sprites) and the
+// labels (pre-rendered glyph and halo coverage, see labels.go).
+//
+// Speed, measured by BenchmarkRenderUSCounties1440x900 and
+// BenchmarkRenderWorld1440x900 (bench_test.go), comes from doing the
+// per-scale work once per scale (masks, borders), the per-zoom-level work
+// once per level (simplification), and nothing per polygon that is sized by
+// the image: rasterizers are sized to each polygon's pixel bound, and
+// polygons reaching far outside the strip are clipped first.
+
 import (
 	"image"
 	"math"
@@ -24,9 +41,6 @@ type View struct {
 
 // Tuning constants of the renderer.
 const (
-	// simplifyPx: consecutive vertices closer than this (device pixels) are
-	// merged when drawing.
-	simplifyPx = 0.5
 	// clipMarginPx: a polygon reaching further than this outside the area
 	// being drawn is clipped (Sutherland-Hodgman) before rasterizing, so that
 	// deep zooms do not make the rasterizer walk millions of off-screen
@@ -38,12 +52,13 @@ const (
 	hairlineMaxPx = 1.5
 	// stripRows: the image is cut into horizontal strips of about this many
 	// rows, which are rendered in parallel (a strip of a 1440 px wide image
-	// is 370 KB, so it can stay in a 512 KB L2 cache while drawn). There are
+	// is 184 KB, so the strips of two workers can stay in a 512 KB L2 cache
+	// while drawn). There are
 	// at least two strips per worker (and strips at least minStripRows high)
 	// so that workers balance busy and empty parts of the map; areas that
 	// straddle strips are partly drawn by each.
-	stripRows    = 64
-	minStripRows = 32
+	stripRows    = 32
+	minStripRows = 16
 )
 
 // xform maps plane coordinates to device pixels: x = X*s + tx, y = ty - Y*s.
@@ -64,9 +79,11 @@ func (t xform) pixelBound(b orb.Bound) (x0, y0, x1, y1 float64) {
 }
 
 // Render draws every layer for the view into a new w×h image, with
-// device-independent sizes (line widths, point radii) taken as device pixels
-// (pixel scale 1). It is safe to call from any goroutine, including while the
-// widget renders in the background. Non-positive sizes give an empty image.
+// device-independent sizes (line widths, point radii, label sizes) taken as
+// device pixels (pixel scale 1). It is safe to call from any goroutine,
+// including while the widget renders in the background, and on a Map that
+// was never shown (no Fyne app is needed). Non-positive sizes give an empty
+// image.
 func (m *Map) Render(v View, w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
 	m.RenderTo(img, v, 1)
@@ -75,13 +92,15 @@ func (m *Map) Render(v View, w, h int) *image.RGBA {
 
 // RenderTo draws every layer for the view into dst (over its whole bounds,
 // replacing what was there). pixelScale is the number of device pixels per
-// device-independent pixel (the canvas scale, 2 on a HiDPI screen); it only
-// affects line widths, point radii and outlines, which are given in
-// device-independent pixels. Reusing dst across calls avoids allocating a
-// new image per frame. Safe to call from any goroutine. Area masks are shared
-// with the widget's renders through the map's mask cache when the scale and
-// sub-pixel phase match (see the package documentation); the result is the
-// same as without it, up to a rounding difference of 1 in a channel value.
+// device-independent pixel (the canvas scale, 2 on a HiDPI screen, e.g. for
+// a sharp PNG export); it only affects the sizes given in
+// device-independent pixels: line and outline widths, point radii and
+// outlines, label sizes and halos. Reusing dst across calls avoids
+// allocating a new image per frame. Safe to call from any goroutine, and on
+// a Map that was never shown. Area masks and line coverage are shared with
+// the widget's renders through the map's caches when the scale and
+// sub-pixel phase match (see maskcache.go); the result is the same as
+// without them, up to a rounding difference of 1 in a channel value.
 func (m *Map) RenderTo(dst *image.RGBA, v View, pixelScale float32) {
 	m.mu.Lock()
 	sc := m.sc
@@ -96,33 +115,40 @@ type renderJob struct {
 	xf     xform
 	ps     float64 // device pixels per device-independent pixel
 	cancel func() bool
-	// masks, when not nil, is the mask cache this render uses; the view's
-	// translation is then (itx+fx, ity+fy) with integer itx, ity.
-	masks    *maskCache
+	// The view's translation is (itx+fx, ity+fy) with integer itx, ity
+	// when a cache is used (see maskcache.go).
 	itx, ity int
 	fx, fy   float64
+	// masks, when not nil, is the area mask cache this render uses
+	// (generation masksGen).
+	masks    *phaseCache[maskEntry]
+	masksGen uint64
 	// hairW is the width of hairline area borders (device pixels), 0 when
 	// borders are not drawn as hairlines; cached masks carry their pixels.
 	hairW float64
-	// lineXY holds the overlay lines visible in dst, transformed and
-	// simplified (x, y pairs; line k ends at lineEnds[k]), with lineEdge
-	// flags per vertex like worker.edge.
-	lineXY   []float32
-	lineEdge []bool
-	lineEnds []int32
+	// areaLevel holds the areas simplified for this zoom level.
+	areaLevel *simpLevel
 	// vis lists the areas visible in dst with their pixel bounds, in the
 	// drawing order; visMaxY[k] is the largest bottom of vis[:k+1].
-	vis     []visArea
+	vis     []visItem
 	visMaxY []float64
-	disc    *discMasks
-	// Blend tables of the area stroke and overlay line colours (nil when
-	// the colour is transparent).
-	strokeLUT, lineLUT *blendLUT
-	abort              atomic.Bool
+	// Blend table of the area stroke colour (nil when transparent).
+	strokeLUT *blendLUT
+	// Line layers: the overlay, the outlines and the highlight's stroke
+	// (nil when not drawn).
+	lines, outlines, hlLine *lineJob
+	lineMem                 [3]lineJob // memory of the three, reused
+	// hl is the highlight (nil: none), hlLUT its fill colour.
+	hl     *highlight
+	hlLUT  *blendLUT
+	points *pointJob
+	labels []placedLabel
+	abort  atomic.Bool
 }
 
-// visArea is an area visible in the image and its device-pixel bound.
-type visArea struct {
+// visItem is an item (area, line chunk) visible in the image and its
+// device-pixel bound.
+type visItem struct {
 	i              int32
 	x0, y0, x1, y1 float64
 }
@@ -131,25 +157,6 @@ var (
 	workerPool = sync.Pool{New: func() any { return new(worker) }}
 	jobPool    = sync.Pool{New: func() any { return new(renderJob) }}
 )
-
-// transformLines fills job.lineXY, lineEdge and lineEnds with the lines
-// whose bound (plus the half width) meets r.
-func (job *renderJob) transformLines(r image.Rectangle) {
-	sc := job.sc
-	hw := float64(sc.lineWidth)*job.ps/2 + 1
-	rx0, ry0, rx1, ry1 := float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)
-	w := worker{xy: job.lineXY, edge: job.lineEdge}
-	for j, b := range sc.lineBound {
-		x0, y0, x1, y1 := job.xf.pixelBound(b)
-		if x1+hw < rx0 || x0-hw > rx1 || y1+hw < ry0 || y0-hw > ry1 {
-			continue
-		}
-		l0, l1 := sc.lineStart[j], sc.lineStart[j+1]
-		w.appendPath(sc.linePts[l0:l1], sc.lineDup[l0:l1], job.xf, false)
-		job.lineEnds = append(job.lineEnds, int32(len(w.xy)))
-	}
-	job.lineXY, job.lineEdge = w.xy, w.edge
-}
 
 // cullAreas fills job.vis and job.visMaxY.
 func (job *renderJob) cullAreas(r image.Rectangle) {
@@ -169,14 +176,15 @@ func (job *renderJob) cullAreas(r image.Rectangle) {
 			continue
 		}
 		maxY = max(maxY, y1)
-		job.vis = append(job.vis, visArea{i: i, x0: x0, y0: y0, x1: x1, y1: y1})
+		job.vis = append(job.vis, visItem{i: i, x0: x0, y0: y0, x1: x1, y1: y1})
 		job.visMaxY = append(job.visMaxY, maxY)
 	}
 }
 
 // renderScene renders sc into dst. cancel, when not nil, is polled and the
 // render stops early (leaving dst partly drawn) once it returns true; it
-// reports whether it was cancelled.
+// reports whether it was cancelled. mc, when not nil, holds the caches the
+// render may use.
 func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel func() bool, mc *maskCache) bool {
 	r := dst.Rect
 	if r.Empty() || sc == nil {
@@ -189,42 +197,72 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 	job := jobPool.Get().(*renderJob)
 	*job = renderJob{
 		sc: sc, dst: dst, xf: makeXform(v, r), ps: ps, cancel: cancel,
-		vis: job.vis[:0], visMaxY: job.visMaxY[:0],
-		lineXY: job.lineXY[:0], lineEdge: job.lineEdge[:0], lineEnds: job.lineEnds[:0],
+		vis: job.vis[:0], visMaxY: job.visMaxY[:0], labels: job.labels[:0], lineMem: job.lineMem,
 	}
 	valid := v.Scale > 0 && !math.IsInf(v.Scale, 0) && finite(v.Center)
-	if valid && mc != nil && len(sc.bounds) > 0 {
-		itx, ity := math.Floor(job.xf.tx), math.Floor(job.xf.ty)
-		if math.Abs(itx) < 1<<30 && math.Abs(ity) < 1<<30 {
-			if sc.areaStroke.a > 0 && sc.areaStrokeW > 0 && sc.areaStrokeW <= hairlineMaxPx {
-				job.hairW = float64(sc.areaStrokeW)
-			}
-			fx, fy, ok := mc.acquire(sc.geomID, len(sc.bounds), v.Scale, job.hairW, job.xf.tx-itx, job.xf.ty-ity)
-			if ok {
-				defer mc.release()
-				job.masks = mc
-				job.itx, job.ity, job.fx, job.fy = int(itx), int(ity), fx, fy
-				job.xf.tx, job.xf.ty = itx+fx, ity+fy
-			}
-		}
-	}
-	if valid {
-		job.cullAreas(r)
-	}
-	if valid && sc.areaStroke.a > 0 {
-		job.strokeLUT = newBlendLUT(sc.areaStroke)
-	}
-	if valid && sc.lineColor.a > 0 && sc.lineWidth > 0 {
-		job.lineLUT = newBlendLUT(sc.lineColor)
-		job.transformLines(r)
-	}
-	if valid && len(sc.points) > 0 && sc.pointRadius > 0 {
-		job.disc = discFor(float64(sc.pointRadius)*ps, float64(sc.pointOutW)*ps)
-	}
-
 	// Workers take strips from a shared counter (see stripRows).
 	nWorkers := min(runtime.GOMAXPROCS(0), 8)
 	nStrips := max((r.Dy()+stripRows-1)/stripRows, min(2*nWorkers, (r.Dy()+minStripRows-1)/minStripRows), 1)
+	if valid && sc.areaStroke.a > 0 && sc.areaStrokeW > 0 && sc.areaStrokeW <= hairlineMaxPx {
+		job.hairW = float64(sc.areaStrokeW)
+	}
+	// Snap the translation to the cache's phase (see maskcache.go).
+	if valid && mc != nil {
+		itx, ity := math.Floor(job.xf.tx), math.Floor(job.xf.ty)
+		if math.Abs(itx) < 1<<30 && math.Abs(ity) < 1<<30 {
+			fx, fy := job.xf.tx-itx, job.xf.ty-ity
+			if len(sc.bounds) > 0 {
+				k := cacheKey{geom: sc.geomID, n: len(sc.bounds), scale: v.Scale, hairW: job.hairW}
+				var gen uint64
+				var ok bool
+				if fx, fy, gen, ok = mc.areas.acquire(k, fx, fy); ok {
+					defer mc.areas.release()
+					job.masks, job.masksGen = &mc.areas, gen
+				}
+			}
+			job.itx, job.ity, job.fx, job.fy = int(itx), int(ity), fx, fy
+			job.xf.tx, job.xf.ty = itx+fx, ity+fy
+		}
+	}
+	if valid {
+		if len(sc.bounds) > 0 {
+			job.areaLevel = sc.area.simp.level(v.Scale, sc.area.items())
+			job.cullAreas(r)
+		}
+		if sc.areaStroke.a > 0 {
+			job.strokeLUT = blendLUTFor(sc.areaStroke)
+		}
+		job.lines = newLineJob(&job.lineMem[0], sc.lines, job.xf, ps, r)
+		job.outlines = newLineJob(&job.lineMem[1], sc.outlines, job.xf, ps, r)
+		if mc != nil {
+			// Line layers keep their coverage per strip for renders of
+			// the same view.
+			for _, x := range []struct {
+				lj   *lineJob
+				c    *phaseCache[stripCov]
+				slot int
+			}{{job.lines, &mc.lines, slotLines}, {job.outlines, &mc.outlines, slotOutlines}} {
+				if x.lj == nil {
+					continue
+				}
+				k := cacheKey{geom: x.lj.l.id, n: nStrips, scale: v.Scale, lineHW: x.lj.hw, rect: r}
+				if _, _, gen, ok := x.c.acquire(k, job.xf.tx, job.xf.ty); ok {
+					defer x.c.release()
+					x.lj.cache, x.lj.gen, x.lj.slot = x.c, gen, x.slot
+				}
+			}
+		}
+		if h := sc.highlight; h != nil && job.areaLevel != nil {
+			job.hl = h
+			if h.fill.a > 0 {
+				job.hlLUT = blendLUTFor(h.fill)
+			}
+			job.hlLine = newLineJob(&job.lineMem[2], h.boundary(sc), job.xf, ps, r)
+		}
+		job.points = newPointJob(sc, ps)
+		job.placeLabels(r)
+	}
+
 	nWorkers = min(nWorkers, nStrips)
 	var next atomic.Int32
 	run := func() {
@@ -240,7 +278,7 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 			clip := image.Rect(r.Min.X, y0, r.Max.X, y1)
 			fillRect(dst, clip, sc.background)
 			if valid {
-				w.renderStrip(job, clip)
+				w.renderStrip(job, clip, i)
 			}
 		}
 	}
@@ -255,7 +293,14 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 		wg.Wait()
 	}
 	aborted := job.abort.Load()
-	job.sc, job.dst, job.cancel, job.disc, job.strokeLUT, job.lineLUT, job.masks = nil, nil, nil, nil, nil, nil, nil
+	vis, visMaxY, labels, lineMem := job.vis, job.visMaxY, job.labels, job.lineMem
+	clear(labels)
+	for k := range lineMem {
+		lm := &lineMem[k]
+		clear(lm.luts)
+		*lm = lineJob{luts: lm.luts[:0], vis: lm.vis[:0], maxY: lm.maxY[:0], set: lm.set[:0]}
+	}
+	*job = renderJob{vis: vis, visMaxY: visMaxY, labels: labels, lineMem: lineMem}
 	jobPool.Put(job)
 	return aborted
 }
@@ -263,54 +308,54 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 // worker holds the scratch buffers of one rendering goroutine; workers are
 // pooled so buffers are reused across renders.
 type worker struct {
-	r       vector.Rasterizer
-	mask    image.Alpha
-	maskBuf []uint8
+	r        vector.Rasterizer
+	alpha    image.Alpha
+	mask     []uint8 // coverage of the area drawn directly (see rasterRings)
+	maskRows []maskRow
+	maskBuf  []uint8
 
-	xy            []float32 // transformed, simplified ring vertices (x, y pairs)
+	xy            []float32 // transformed ring vertices (x, y pairs)
 	edge          []bool    // per vertex of xy (areas): draw the border segment from it
 	rings         []int32   // ring k is xy[rings[k]:rings[k+1]]
 	drawn         []drawnArea
+	hl            []drawnArea // highlighted areas drawn in the strip
 	clipA         []float32
 	clipB         []float32
-	sprites       map[uint32]*sprite // point sprites by fill colour, for spriteDisc and spriteOutline
-	spriteDisc    *discMasks
+	lxy           []float32 // a line chunk's vertices (x, y pairs)
+	sprites       map[spriteKey]*sprite
+	luts          map[prgba]*blendLUT // blend tables of area fills (see fillLUT)
+	lastFill      prgba
+	lastLUT       *blendLUT
 	spriteOutline uint32
-	cov           []uint8 // stroke coverage buffer of the strip (see strokeBegin)
-	covClip       image.Rectangle
-	spanX0        []int32 // per row of the strip: touched columns [spanX0, spanX1)
-	spanX1        []int32
-	tmpRings      []int32 // ring ends while rasterizing a cached mask
-	hp            []hairPlot
-	rowCount      []int32
-	arena64       []uint64
-	arena64Gen    uint64
-	arena64Cache  *maskCache
-	slab          []maskEntry
-	slabGen       uint64
-	slabCache     *maskCache
-	arena         []uint8 // mask memory for cache generation arenaGen of arenaCache
-	arenaGen      uint64
-	arenaCache    *maskCache
+	cov           covBuf   // the strip's stroke coverage (see covBuf)
+	hcov          covBuf   // the strip's highlight coverage
+	keepBits      []uint64 // coverage being kept (see covBuf.end)
+	keepData      []uint8
+	tmpRings      []int32  // ring ends while rasterizing a cached mask
+	hp            []uint64 // hairline pixels (see hairPlots)
+	simp          simpScratch
+	arenas        [nSlots]arena // memory of cache entries, per cache
 }
 
 // drawnArea remembers, for the border pass, which rings of w.rings belong to
-// a filled area, or the cached mask entry holding its border pixels.
-type drawnArea struct {
-	r0, r1 int32
-	e      *maskEntry
-}
+// a filled area.
+type drawnArea struct{ r0, r1 int32 }
 
-func (w *worker) renderStrip(job *renderJob, clip image.Rectangle) {
+func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 	sc := job.sc
 	w.xy = w.xy[:0]
 	w.edge = w.edge[:0]
 	w.rings = w.rings[:0]
 	w.drawn = w.drawn[:0]
+	w.hl = w.hl[:0]
 	cx0, cy0 := float64(clip.Min.X), float64(clip.Min.Y)
 	cx1, cy1 := float64(clip.Max.X), float64(clip.Max.Y)
 	dr := job.dst.Rect
 	rx0, ry0, rx1, ry1 := float64(dr.Min.X), float64(dr.Min.Y), float64(dr.Max.X), float64(dr.Max.Y)
+	hl := job.hl
+	if hl != nil {
+		w.hcov.begin(clip)
+	}
 
 	// Fills, in the drawing order (top of the image first, see
 	// scene.order), so consecutive areas touch the same rows of dst while
@@ -346,19 +391,24 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle) {
 		if rect.Empty() {
 			continue
 		}
+		lit := hl != nil && hl.has(i)
 		if job.masks != nil && x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1 {
 			if e := w.cachedMask(job, i); e != nil {
-				mr := image.Rect(e.ox+job.itx, e.oy+job.ity, e.ox+job.itx+e.w, e.oy+job.ity+e.h)
-				if cr := mr.Intersect(clip); !cr.Empty() {
-					off := (cr.Min.Y-mr.Min.Y)*e.w + cr.Min.X - mr.Min.X
-					compositeMask(job.dst, cr, e.pix[off:], e.w, sc.fills[i])
+				mx, my := e.ox+job.itx, e.oy+job.ity
+				compositeEntry(job.dst, e, mx, my, clip, sc.fills[i], w.fillLUT(sc.fills[i]))
+				if lit {
+					w.hcov.addEntry(e, mx, my)
 				}
 				switch {
 				case job.hairW > 0:
-					w.drawn = append(w.drawn, drawnArea{e: e})
+					// Its border now, while its pixels are in the CPU
+					// cache: borders shared with areas drawn before are
+					// this area's to stroke (see scene.setAreas), the
+					// others are stroked by the areas drawn after it.
+					w.drawBorderPlots(job, clip, e)
 				case job.strokeLUT != nil && sc.areaStrokeW > 0:
 					r0 := int32(len(w.rings))
-					w.transformArea(sc, i, job.xf)
+					w.transformArea(job, i)
 					w.drawn = append(w.drawn, drawnArea{r0: r0, r1: int32(len(w.rings))})
 				}
 				continue
@@ -366,13 +416,21 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle) {
 		}
 		needClip := x0 < cx0-clipMarginPx || y0 < cy0-clipMarginPx || x1 > cx1+clipMarginPx || y1 > cy1+clipMarginPx
 		r0 := int32(len(w.rings))
-		w.transformArea(sc, i, job.xf)
+		w.transformArea(job, i)
 		r1 := int32(len(w.rings))
 		if r0 == r1 {
 			continue
 		}
 		w.drawn = append(w.drawn, drawnArea{r0: r0, r1: r1})
-		w.fillRings(job.dst, rect, r0, r1, needClip, sc.fills[i])
+		// Rasterize in tiles narrow enough for maskRow.
+		for tx := rect.Min.X; tx < rect.Max.X; tx += maxMaskWidth {
+			tr := image.Rect(tx, rect.Min.Y, min(tx+maxMaskWidth, rect.Max.X), rect.Max.Y)
+			w.rasterRings(tr, r0, r1, needClip || tr != rect)
+			compositeRows(job.dst, w.mask, tr.Dx(), w.maskRows, tr.Min.X, tr.Min.Y, tr.Min.Y, tr.Max.Y, sc.fills[i], w.fillLUT(sc.fills[i]))
+			if lit {
+				w.hcov.addMask(tr, w.mask, tr.Dx())
+			}
+		}
 	}
 	w.rings = append(w.rings, int32(len(w.xy)))
 
@@ -381,43 +439,47 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle) {
 		width := float64(sc.areaStrokeW)
 		if width <= hairlineMaxPx {
 			for _, a := range w.drawn {
-				if a.e != nil {
-					w.drawBorderPlots(job, clip, a.e)
-					continue
-				}
 				for k := a.r0; k < a.r1; k++ {
 					s, e := w.rings[k], w.rings[k+1]
 					w.hairRing(job.dst, clip, w.xy[s:e], w.edge[s/2:e/2], job.strokeLUT, width)
 				}
 			}
 		} else {
-			w.strokeBegin(clip)
+			w.cov.begin(clip)
 			for _, a := range w.drawn {
 				for k := a.r0; k < a.r1; k++ {
 					s, e := w.rings[k], w.rings[k+1]
-					w.strokePath(w.xy[s:e], w.edge[s/2:e/2], true, width/2)
+					w.cov.strokePath(w.xy[s:e], w.edge[s/2:e/2], true, width/2)
 				}
 			}
-			w.strokeEnd(job.dst, job.strokeLUT)
+			w.cov.end(job.dst, job.strokeLUT, w, false)
 		}
 	}
 
-	// Overlay lines (transformed once per render in job.lineXY).
-	if job.lineLUT != nil && len(job.lineEnds) > 0 {
-		hw := float64(sc.lineWidth) * job.ps / 2
-		w.strokeBegin(clip)
-		prev := 0
-		for _, end := range job.lineEnds {
-			xy := job.lineXY[prev:end]
-			edge := job.lineEdge[prev/2 : end/2]
-			prev = int(end)
-			w.strokePath(xy, edge, false, hw)
+	// Highlight fill, over the areas and their borders.
+	if hl != nil {
+		if job.hlLUT != nil {
+			w.hcov.end(job.dst, job.hlLUT, w, false)
+		} else {
+			w.hcov.clearAll()
 		}
-		w.strokeEnd(job.dst, job.lineLUT)
+	}
+
+	// Line layers: the overlay, then the outlines over it, then the
+	// highlight's outline.
+	for _, lj := range []*lineJob{job.lines, job.outlines, job.hlLine} {
+		if lj != nil {
+			w.drawLines(job, lj, clip, strip)
+		}
 	}
 
 	// Points.
-	if job.disc != nil {
+	if job.points != nil {
 		w.drawPoints(job, clip)
+	}
+
+	// Labels.
+	if len(job.labels) > 0 {
+		drawLabels(job.dst, clip, job.labels)
 	}
 }

@@ -30,6 +30,9 @@ const (
 	// DefaultPointOutlineWidth is the width of the point outline in
 	// device-independent pixels.
 	DefaultPointOutlineWidth = 0.8
+	// DefaultPointRadius is the radius of points, in device-independent
+	// pixels, when none is given (see Layers.PointsSized).
+	DefaultPointRadius = 3
 )
 
 // prgba is a premultiplied colour with 8-bit channels.
@@ -71,34 +74,36 @@ func (c prgba) scale(f float64) prgba {
 // without holding a lock.
 type scene struct {
 	// Areas. geoms is the caller's geometry, used for hit-testing; the
-	// renderer uses the flattened, orientation-normalised copy in pts.
-	geoms     []orb.MultiPolygon
-	geomID    uint64      // identifies the area geometry (for the mask cache)
-	pts       []orb.Point // all ring vertices of all areas, closing point dropped
-	ringStart []int32     // ring j is pts[ringStart[j]:ringStart[j+1]]
-	areaRing  []int32     // area i has rings areaRing[i]..areaRing[i+1]-1
-	dup       []bool      // per vertex: the segment starting there is a repeat
-	bounds    []orb.Bound // per area; empty areas get an inverted bound
-	all       orb.Bound   // union of the area bounds
-	hasAll    bool
-	fills     []prgba
-	index     *gridIndex
-	order     []int32 // areas by decreasing max y: the drawing order
+	// renderer uses the flattened, orientation-normalised copy in area
+	// (item i is area i, its paths are its rings).
+	geoms  []orb.MultiPolygon
+	geomID uint64 // identifies the area geometry (for the mask cache)
+	area   pathSet
+	bounds []orb.Bound // per area; empty areas get an inverted bound
+	all    orb.Bound   // union of the area bounds
+	hasAll bool
+	fills  []prgba
+	index  *gridIndex
+	order  []int32 // areas by decreasing max y: the drawing order
 
-	// Overlay lines.
-	linePts   []orb.Point
-	lineStart []int32 // line j is linePts[lineStart[j]:lineStart[j+1]]
-	lineBound []orb.Bound
-	lineDup   []bool // per vertex: the segment starting there is a repeat
-	lineColor prgba
-	lineWidth float32 // device-independent pixels
+	// lines is the overlay drawn over the areas (e.g. state borders),
+	// outlines the line sets drawn over it (e.g. territory outlines); nil
+	// when empty.
+	lines    *lineLayer
+	outlines *lineLayer
 
-	// Points.
+	// Points, sorted by decreasing y.
 	points       []orb.Point
 	pointFills   []prgba
-	pointRadius  float32 // device-independent pixels
+	pointRList   []float32 // distinct radii (device-independent pixels); [0] is pointRadius
+	pointRK      []uint16  // per point: its radius in pointRList; nil: all have pointRadius
+	pointRadius  float32   // device-independent pixels
+	pointMaxR    float32   // largest radius (device-independent pixels)
 	pointOutline prgba
 	pointOutW    float32 // device-independent pixels
+
+	labels    []Label
+	highlight *highlight // nil: none
 
 	// Style.
 	background  prgba
@@ -113,8 +118,9 @@ func newScene() *scene {
 		areaStrokeW:  DefaultAreaStrokeWidth,
 		pointOutline: premul(DefaultPointOutline),
 		pointOutW:    DefaultPointOutlineWidth,
-		lineWidth:    1,
-		pointRadius:  3,
+		pointRadius:  DefaultPointRadius,
+		pointMaxR:    DefaultPointRadius,
+		pointRList:   []float32{DefaultPointRadius},
 	}
 }
 
@@ -158,10 +164,12 @@ func ringArea2(r []orb.Point) float64 {
 // are clockwise. The x/image/vector rasterizer accumulates signed coverage and
 // takes its absolute value, so a hole only cuts out when its winding is
 // opposite to the exterior's; normalising here means we do not depend on the
-// input following the GeoJSON right-hand rule.
+// input following the GeoJSON right-hand rule. It also finds the junctions
+// of the rings for watertight simplification (see simplify.go).
 func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	s.geoms = geoms
 	s.geomID = geomIDs.Add(1)
+	s.highlight = s.highlight.rebase(len(geoms))
 	nv, nr := 0, 0
 	for _, mp := range geoms {
 		for _, poly := range mp {
@@ -171,31 +179,35 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 			}
 		}
 	}
-	s.pts = make([]orb.Point, 0, nv)
-	s.ringStart = make([]int32, 0, nr+1)
-	s.areaRing = make([]int32, 0, len(geoms)+1)
+	pts := make([]orb.Point, 0, nv)
+	ringStart := make([]int32, 0, nr+1)
+	areaRing := make([]int32, 0, len(geoms)+1)
 	s.bounds = make([]orb.Bound, len(geoms))
 	s.hasAll = false
 	for i, mp := range geoms {
-		s.areaRing = append(s.areaRing, int32(len(s.ringStart)))
+		areaRing = append(areaRing, int32(len(ringStart)))
 		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 		for _, poly := range mp {
 			for k, ring := range poly {
-				start := len(s.pts)
+				start := len(pts)
 				for _, p := range ring {
 					if !finite(p) {
 						continue
 					}
-					s.pts = append(s.pts, p)
+					// Drop repeated vertices.
+					if len(pts) > start && pts[len(pts)-1] == p {
+						continue
+					}
+					pts = append(pts, p)
 				}
-				r := s.pts[start:]
+				r := pts[start:]
 				// Drop the closing duplicate; the rasterizer closes paths.
 				if len(r) > 1 && r[0] == r[len(r)-1] {
-					s.pts = s.pts[:len(s.pts)-1]
+					pts = pts[:len(pts)-1]
 					r = r[:len(r)-1]
 				}
 				if len(r) < 3 {
-					s.pts = s.pts[:start]
+					pts = pts[:start]
 					continue
 				}
 				a := ringArea2(r)
@@ -207,7 +219,7 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 				for _, p := range r {
 					b = b.Extend(p)
 				}
-				s.ringStart = append(s.ringStart, int32(start))
+				ringStart = append(ringStart, int32(start))
 			}
 		}
 		s.bounds[i] = b
@@ -219,9 +231,8 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 			}
 		}
 	}
-	s.ringStart = append(s.ringStart, int32(len(s.pts)))
-	s.areaRing = append(s.areaRing, int32(len(s.ringStart)-1))
-	s.dup = markRepeats(s.pts, s.ringStart, true)
+	ringStart = append(ringStart, int32(len(pts)))
+	areaRing = append(areaRing, int32(len(ringStart)-1))
 	s.fills = premulAll(fills, len(geoms))
 	s.index = newGridIndex(s.bounds, s.all, s.hasAll)
 	// Drawing order: by decreasing top (max y), i.e. top of the screen first;
@@ -233,6 +244,23 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	sort.SliceStable(s.order, func(a, b int) bool {
 		return s.bounds[s.order[a]].Max[1] > s.bounds[s.order[b]].Max[1]
 	})
+	// A border shared by two areas is stroked by the one drawn later, so
+	// that it can be stroked right after that area's fill (the earlier
+	// area's fill is already there): mark repeats visiting the rings in
+	// reverse drawing order.
+	ringOrder := make([]int32, 0, len(ringStart)-1)
+	for k := len(s.order) - 1; k >= 0; k-- {
+		a := s.order[k]
+		for j := areaRing[a]; j < areaRing[a+1]; j++ {
+			ringOrder = append(ringOrder, j)
+		}
+	}
+	s.area = pathSet{
+		pts: pts, start: ringStart, item: areaRing, closed: true,
+		dup:   markRepeatsOrder(pts, ringStart, true, ringOrder),
+		fixed: junctions(pts, ringStart),
+		simp:  &simpCache{},
+	}
 }
 
 // markRepeats returns, per vertex of the paths pts[starts[j]:starts[j+1]],
@@ -242,10 +270,21 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 // given twice (state outlines share their borders), which draws the same
 // pixels since strokes are drawn as the union of their segments.
 func markRepeats(pts []orb.Point, starts []int32, closed bool) []bool {
+	return markRepeatsOrder(pts, starts, closed, nil)
+}
+
+// markRepeatsOrder is markRepeats visiting the paths in the given order
+// (nil: in index order).
+func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int32) []bool {
 	type seg struct{ a, b orb.Point }
 	seen := make(map[seg]struct{}, len(pts))
 	dup := make([]bool, len(pts))
-	for j := 0; j+1 < len(starts); j++ {
+	n := len(starts) - 1
+	for q := 0; q < n; q++ {
+		j := q
+		if order != nil {
+			j = int(order[q])
+		}
 		r0, r1 := int(starts[j]), int(starts[j+1])
 		n := r1 - r0
 		last := n - 1
@@ -269,42 +308,28 @@ func markRepeats(pts []orb.Point, starts []int32, closed bool) []bool {
 }
 
 func (s *scene) setLines(lines orb.MultiLineString, c color.NRGBA, width float32) {
-	nv := 0
-	for _, l := range lines {
-		nv += len(l)
-	}
-	s.linePts = make([]orb.Point, 0, nv)
-	s.lineStart = make([]int32, 0, len(lines)+1)
-	s.lineBound = make([]orb.Bound, 0, len(lines))
-	for _, l := range lines {
-		start := len(s.linePts)
-		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-		for _, p := range l {
-			if finite(p) {
-				s.linePts = append(s.linePts, p)
-				b = b.Extend(p)
-			}
-		}
-		if len(s.linePts)-start < 2 {
-			s.linePts = s.linePts[:start]
-			continue
-		}
-		s.lineStart = append(s.lineStart, int32(start))
-		s.lineBound = append(s.lineBound, b)
-	}
-	s.lineStart = append(s.lineStart, int32(len(s.linePts)))
-	s.lineDup = markRepeats(s.linePts, s.lineStart, false)
-	s.lineColor = premul(c)
-	if !(width > 0) || math.IsInf(float64(width), 0) {
-		width = 0
-	}
-	s.lineWidth = width
+	s.lines = newLineLayer([]orb.MultiLineString{lines}, []color.NRGBA{c}, width)
 }
 
 // setPoints keeps the finite points, sorted by decreasing y (north to south,
 // top to bottom on screen) so that each strip of the image finds its points
 // by binary search and draws them with good memory locality.
 func (s *scene) setPoints(pts []orb.Point, fills []color.NRGBA, radius float32) {
+	s.setPointsSized(pts, fills, nil, radius)
+}
+
+// setPointsSized is setPoints with a radius per point (device-independent
+// pixels, rounded to 1/8); radii may be nil (every point has radius) or
+// short (missing radii are radius).
+
+func (s *scene) setPointsSized(pts []orb.Point, fills []color.NRGBA, radii []float32, radius float32) {
+	okRadius := func(r float32) float32 {
+		if !(r > 0) || math.IsInf(float64(r), 0) {
+			return 0
+		}
+		return quantizeRadius(min(r, maxPointRadius))
+	}
+	radius = okRadius(radius)
 	all := premulAll(fills, len(pts))
 	idx := make([]int, 0, len(pts))
 	for i, p := range pts {
@@ -315,14 +340,34 @@ func (s *scene) setPoints(pts []orb.Point, fills []color.NRGBA, radius float32) 
 	sort.SliceStable(idx, func(a, b int) bool { return pts[idx[a]][1] > pts[idx[b]][1] })
 	s.points = make([]orb.Point, len(idx))
 	s.pointFills = make([]prgba, len(idx))
+	s.pointRList = []float32{radius}
+	s.pointRK = nil
+	if radii != nil {
+		s.pointRK = make([]uint16, len(idx))
+	}
+	rk := map[float32]uint16{radius: 0}
 	for k, i := range idx {
 		s.points[k] = pts[i]
 		s.pointFills[k] = all[i]
-	}
-	if !(radius > 0) || math.IsInf(float64(radius), 0) {
-		radius = 0
+		if radii != nil && i < len(radii) {
+			r := okRadius(radii[i])
+			q, ok := rk[r]
+			if !ok {
+				q = uint16(len(s.pointRList))
+				rk[r] = q
+				s.pointRList = append(s.pointRList, r)
+			}
+			s.pointRK[k] = q
+		}
 	}
 	s.pointRadius = radius
+	s.pointMaxR = 0
+	for q, r := range s.pointRList {
+		if s.pointRK == nil && q > 0 {
+			break
+		}
+		s.pointMaxR = max(s.pointMaxR, r)
+	}
 }
 
 // contentBound is the bound FitAll uses: the areas, or when there are none the
@@ -343,8 +388,10 @@ func (s *scene) contentBound() (orb.Bound, bool) {
 			b = b.Union(x)
 		}
 	}
-	for _, lb := range s.lineBound {
-		add(lb)
+	for _, l := range []*lineLayer{s.lines, s.outlines} {
+		if l != nil && l.hasAll {
+			add(l.all)
+		}
 	}
 	for _, p := range s.points {
 		if finite(p) {

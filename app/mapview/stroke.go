@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"image"
 	"math"
+	"math/bits"
+	"slices"
 )
 
 // clipSegment clips a segment to a rectangle (Liang-Barsky). ok is false
@@ -36,7 +38,8 @@ func clipSegment(ax, ay, bx, by, x0, y0, x1, y1 float64) (float64, float64, floa
 }
 
 // hairRing draws the closed ring's flagged segments as anti-aliased
-// hairlines of the given width (<= hairlineMaxPx device pixels).
+// hairlines of the given width (<= hairlineMaxPx device pixels), clipped to
+// clip.
 func (w *worker) hairRing(dst *image.RGBA, clip image.Rectangle, ring []float32, edge []bool, c *blendLUT, width float64) {
 	n := len(ring)
 	if n < 4 {
@@ -48,34 +51,33 @@ func (w *worker) hairRing(dst *image.RGBA, clip image.Rectangle, ring []float32,
 			continue
 		}
 		e := (q + 2) % n
-		w.hairPlots(clip, float64(ring[q]), float64(ring[q+1]), float64(ring[e]), float64(ring[e+1]), width)
+		w.hairPlots(clip, float64(ring[q]), float64(ring[q+1]), float64(ring[e]), float64(ring[e+1]), width, false)
 	}
+	base := dst.PixOffset(clip.Min.X, clip.Min.Y)
 	for _, p := range w.hp {
-		off := dst.PixOffset(int(p.x), int(p.y))
-		c.blend(dst.Pix[off:off+4:off+4], uint32(p.a))
+		off := base + int(p>>40)*dst.Stride + 4*int(p>>8&0xffffffff)
+		c.blend(dst.Pix[off:off+4:off+4], uint32(p&0xff))
 	}
 }
 
-// hairPlot is one pixel of a hairline and its coverage (0..255).
-type hairPlot struct {
-	x, y int32
-	a    uint8
-}
-
-// hairPlots appends to w.hp the pixels inside clip of an anti-aliased line
+// hairPlots appends to w.hp the pixels inside frame of an anti-aliased line
 // of width <= ~1.5 px (Wu-style: along the major axis every pixel column/row
-// gets ink width*length spread over the two nearest pixels). The segment
-// covers pixel centres in [a, b) along the major axis so that joined
-// segments do not draw their shared vertex twice.
-func (w *worker) hairPlots(clip image.Rectangle, ax, ay, bx, by float64, width float64) {
-	x0, y0, x1, y1 := float64(clip.Min.X)-1, float64(clip.Min.Y)-1, float64(clip.Max.X)+1, float64(clip.Max.Y)+1
-	if max(ay, by) < y0 || min(ay, by) > y1 || max(ax, bx) < x0 || min(ax, bx) > x1 {
-		return
-	}
-	if !(ax >= x0 && ax <= x1 && bx >= x0 && bx <= x1 && ay >= y0 && ay <= y1 && by >= y0 && by <= y1) {
-		var ok bool
-		if ax, ay, bx, by, ok = clipSegment(ax, ay, bx, by, x0, y0, x1, y1); !ok {
+// gets ink width*length spread over the two nearest pixels), each packed as
+// row<<40 | column<<8 | coverage with row and column relative to
+// frame.Min. The segment covers pixel centres in [a, b) along the major
+// axis so that joined segments do not draw their shared vertex twice.
+// inside tells that the segment lies within frame (no clipping needed).
+func (w *worker) hairPlots(frame image.Rectangle, ax, ay, bx, by float64, width float64, inside bool) {
+	if !inside {
+		x0, y0, x1, y1 := float64(frame.Min.X)-1, float64(frame.Min.Y)-1, float64(frame.Max.X)+1, float64(frame.Max.Y)+1
+		if max(ay, by) < y0 || min(ay, by) > y1 || max(ax, bx) < x0 || min(ax, bx) > x1 {
 			return
+		}
+		if !(ax >= x0 && ax <= x1 && bx >= x0 && bx <= x1 && ay >= y0 && ay <= y1 && by >= y0 && by <= y1) {
+			var ok bool
+			if ax, ay, bx, by, ok = clipSegment(ax, ay, bx, by, x0, y0, x1, y1); !ok {
+				return
+			}
 		}
 	}
 	dx, dy := bx-ax, by-ay
@@ -91,36 +93,53 @@ func (w *worker) hairPlots(clip image.Rectangle, ax, ay, bx, by float64, width f
 		dx, dy = -dx, -dy
 	}
 	slope := dy / dx
-	ink := min(width*math.Sqrt(1+slope*slope), 1) * 255
-	// Major-axis range of the clip rectangle.
-	lo, hi := clip.Min.X, clip.Max.X
-	mlo, mhi := clip.Min.Y, clip.Max.Y
+	ink := width * 255 * math.Sqrt(1+slope*slope)
+	ink = min(ink, 255)
+	// Major-axis range of the frame, and the shifts that pack a (major,
+	// minor) pixel.
+	lo, hi := frame.Min.X, frame.Max.X
+	mlo, mhi := frame.Min.Y, frame.Max.Y
+	majShift, minShift := uint(8), uint(40)
 	if steep {
-		lo, hi, mlo, mhi = clip.Min.Y, clip.Max.Y, clip.Min.X, clip.Max.X
+		lo, hi, mlo, mhi = frame.Min.Y, frame.Max.Y, frame.Min.X, frame.Max.X
+		majShift, minShift = 40, 8
 	}
-	i0 := max(int(math.Ceil(ax-0.5)), lo)
-	i1 := min(int(math.Ceil(bx-0.5)), hi)
+	const off = 1 << 40         // floor by truncation of positive values
+	i0 := int(ax-0.5+off) - off // ceil(ax-0.5)
+	if float64(i0) < ax-0.5 {
+		i0++
+	}
+	i1 := int(bx-0.5+off) - off // ceil(bx-0.5)
+	if float64(i1) < bx-0.5 {
+		i1++
+	}
+	i0, i1 = max(i0, lo), min(i1, hi)
+	if i0 >= i1 {
+		return
+	}
+	n := len(w.hp)
+	if cap(w.hp)-n < 2*(i1-i0) {
+		w.hp = slices.Grow(w.hp, 2*(i1-i0))
+	}
+	hp := w.hp[:n+2*(i1-i0)]
+	yy := ay + (float64(i0)+0.5-ax)*slope - 0.5
 	for i := i0; i < i1; i++ {
-		yy := ay + (float64(i)+0.5-ax)*slope - 0.5
-		r := math.Floor(yy)
-		f := yy - r
-		ri := int(r)
-		a0 := uint8(min(ink*(1-f)+0.5, 255))
-		a1 := uint8(min(ink*f+0.5, 255))
-		if ri >= mlo && ri < mhi && a0 > 0 {
-			w.hp = append(w.hp, plotAt(i, ri, steep, a0))
+		ri := int(yy+off) - off
+		f := yy - float64(ri)
+		yy += slope
+		a1 := uint64(int32(ink*f + 0.5))
+		a0 := uint64(int32(ink+0.5)) - a1
+		maj := uint64(i-lo) << majShift
+		if uint(ri-mlo) < uint(mhi-mlo) && a0 > 0 {
+			hp[n] = maj | uint64(ri-mlo)<<minShift | a0
+			n++
 		}
-		if ri+1 >= mlo && ri+1 < mhi && a1 > 0 {
-			w.hp = append(w.hp, plotAt(i, ri+1, steep, a1))
+		if uint(ri+1-mlo) < uint(mhi-mlo) && a1 > 0 {
+			hp[n] = maj | uint64(ri+1-mlo)<<minShift | a1
+			n++
 		}
 	}
-}
-
-func plotAt(major, minor int, steep bool, a uint8) hairPlot {
-	if steep {
-		return hairPlot{x: int32(minor), y: int32(major), a: a}
-	}
-	return hairPlot{x: int32(major), y: int32(minor), a: a}
+	w.hp = hp[:n]
 }
 
 // The stroke coverage buffer: strokes of one layer (overlay lines, or area
@@ -129,32 +148,56 @@ func plotAt(major, minor int, steep bool, a uint8) hairPlot {
 // Taking the maximum makes a path the union of its segments (each extended
 // by the half width, or round-capped when wide), so joins are filled and
 // nothing is blended twice where segments or lines overlap; the cost is
-// slightly light anti-aliased edges exactly at joins. (One quad per segment
-// in x/image/vector, rasterized per 32-px tile so that overlaps are not
-// blended twice, measured no faster for 1.5 px state borders.)
+// slightly light anti-aliased edges exactly at joins.
 
-// strokeBegin prepares the coverage buffer for the strip clip.
-func (w *worker) strokeBegin(clip image.Rectangle) {
+// covBlock is the width (pixels) of the blocks whose use a coverage buffer
+// tracks, so that compositing visits only blocks that were drawn in.
+const covBlock = 32
+
+// covBuf is a coverage buffer: 8-bit coverage over the rectangle clip (in
+// image coordinates), with, per row, a bit set for each block of covBlock
+// columns drawn in. Buffers are kept zeroed between uses: end and clearAll
+// clear what was drawn.
+type covBuf struct {
+	pix  []uint8
+	clip image.Rectangle
+	wpr  int      // words of bits per row
+	bits []uint64 // row r's blocks are bits of bits[r*wpr : (r+1)*wpr]
+}
+
+// begin prepares the buffer for clip.
+func (c *covBuf) begin(clip image.Rectangle) {
 	n := clip.Dx() * clip.Dy()
-	if cap(w.cov) < n {
-		w.cov = make([]uint8, n) // zeroed; strokeEnd clears what it used
+	if cap(c.pix) < n {
+		c.pix = make([]uint8, n) // zeroed; end clears what it used
 	}
-	w.cov = w.cov[:n]
-	w.covClip = clip
-	h := clip.Dy()
-	if cap(w.spanX0) < h {
-		w.spanX0 = make([]int32, h)
-		w.spanX1 = make([]int32, h)
+	c.pix = c.pix[:n]
+	c.clip = clip
+	c.wpr = ((clip.Dx()+covBlock-1)/covBlock + 63) / 64
+	nb := c.wpr * clip.Dy()
+	if cap(c.bits) < nb {
+		c.bits = make([]uint64, nb)
 	}
-	w.spanX0, w.spanX1 = w.spanX0[:h], w.spanX1[:h]
-	for i := range w.spanX0 {
-		w.spanX0[i], w.spanX1[i] = math.MaxInt32, math.MinInt32
+	c.bits = c.bits[:nb]
+	clear(c.bits)
+}
+
+// mark records that columns [x0, x1) of row r (relative to the clip) were
+// drawn in.
+func (c *covBuf) mark(r, x0, x1 int) {
+	if x0 >= x1 {
+		return
+	}
+	row := c.bits[r*c.wpr : (r+1)*c.wpr]
+	for b := x0 / covBlock; b <= (x1-1)/covBlock; b++ {
+		row[b>>6] |= 1 << (b & 63)
 	}
 }
 
 // strokePath plots the flagged segments of a path (device pixels, x/y
-// pairs) with half width hw into the coverage buffer.
-func (w *worker) strokePath(xy []float32, edge []bool, closed bool, hw float64) {
+// pairs; edge nil: all segments) with half width hw into the coverage
+// buffer.
+func (c *covBuf) strokePath(xy []float32, edge []bool, closed bool, hw float64) {
 	n := len(xy) / 2
 	if n < 2 || hw <= 0 {
 		return
@@ -164,15 +207,15 @@ func (w *worker) strokePath(xy []float32, edge []bool, closed bool, hw float64) 
 		segs = n
 	}
 	for s := 0; s < segs; s++ {
-		if !edge[s] {
+		if edge != nil && !edge[s] {
 			continue
 		}
 		e := (s + 1) % n
 		ax, ay, bx, by := float64(xy[2*s]), float64(xy[2*s+1]), float64(xy[2*e]), float64(xy[2*e+1])
 		if hw <= thinLineMaxHW {
-			w.thinLine(ax, ay, bx, by, hw)
+			c.thinLine(ax, ay, bx, by, hw)
 		} else {
-			w.capsule(ax, ay, bx, by, hw)
+			c.capsule(ax, ay, bx, by, hw)
 		}
 	}
 }
@@ -184,8 +227,8 @@ const thinLineMaxHW = 1.5
 // clipStroke clips the segment a-b to the coverage buffer's clip rectangle
 // grown by the stroke's reach R (device pixels); ok is false when nothing of
 // the stroke can touch the buffer.
-func (w *worker) clipStroke(ax, ay, bx, by, R float64) (float64, float64, float64, float64, bool) {
-	clip := w.covClip
+func (c *covBuf) clipStroke(ax, ay, bx, by, R float64) (float64, float64, float64, float64, bool) {
+	clip := c.clip
 	cx0, cy0 := float64(clip.Min.X)-R-1, float64(clip.Min.Y)-R-1
 	cx1, cy1 := float64(clip.Max.X)+R+1, float64(clip.Max.Y)+R+1
 	if max(ay, by) < cy0 || min(ay, by) > cy1 || max(ax, bx) < cx0 || min(ax, bx) > cx1 {
@@ -198,14 +241,16 @@ func (w *worker) clipStroke(ax, ay, bx, by, R float64) (float64, float64, float6
 }
 
 // thinLine plots the segment a-b with half width hw into the coverage
-// buffer, stepping along the major axis: each pixel gets coverage
-// hw + 0.5 - (its distance to the line), and the segment is extended by hw
-// at both ends so that, with the buffer's maximum, joins are filled.
-func (w *worker) thinLine(ax, ay, bx, by, hw float64) {
-	clip := w.covClip
-	R := hw + 0.5
+// buffer, stepping along the major axis (X. Wu, "An efficient antialiasing
+// technique", SIGGRAPH 1991, widened): in each column (or row, for steep
+// segments) the stroke covers the interval of half length hw·√(1+slope²)
+// around the line along the minor axis, and each pixel gets the part of it
+// that it overlaps. The segment is extended by hw at both ends so that,
+// with the buffer's maximum, joins are filled.
+func (c *covBuf) thinLine(ax, ay, bx, by, hw float64) {
+	clip := c.clip
 	var ok bool
-	if ax, ay, bx, by, ok = w.clipStroke(ax, ay, bx, by, R); !ok {
+	if ax, ay, bx, by, ok = c.clipStroke(ax, ay, bx, by, hw+0.5); !ok {
 		return
 	}
 	dx, dy := bx-ax, by-ay
@@ -221,40 +266,62 @@ func (w *worker) thinLine(ax, ay, bx, by, hw float64) {
 	if dx != 0 {
 		slope = dy / dx
 	}
-	cos := 1 / math.Sqrt(1+slope*slope) // distance = minor offset * cos
-	span := R / cos                     // minor half-extent of the stroke
+	half := hw * math.Sqrt(1+slope*slope) // minor half-extent of the stroke
 	lo, hi := clip.Min.X, clip.Max.X
 	mlo, mhi := clip.Min.Y, clip.Max.Y
 	if steep {
 		lo, hi, mlo, mhi = clip.Min.Y, clip.Max.Y, clip.Min.X, clip.Max.X
 	}
-	i0 := max(int(math.Ceil(ax-hw-0.5)), lo)
-	i1 := min(int(math.Ceil(bx+hw-0.5)), hi)
+	const off = 1 << 40                // floor by truncation of positive values
+	i0 := int(ax-hw-0.5+off) - off + 1 // ceil, but for exact integers
+	i1 := int(bx+hw-0.5+off) - off + 1
+	i0, i1 = max(i0, lo), min(i1, hi)
+	if i0 >= i1 {
+		return
+	}
 	stride := clip.Dx()
-	for i := i0; i < i1; i++ {
-		c := ay + (float64(i)+0.5-ax)*slope // minor coordinate of the line
-		j0 := max(int(math.Ceil(c-span-0.5)), mlo)
-		j1 := min(int(math.Floor(c+span-0.5))+1, mhi)
-		for j := j0; j < j1; j++ {
-			cov := R - math.Abs(float64(j)+0.5-c)*cos
-			if cov <= 0 {
-				continue
+	m := ay + (float64(i0)+0.5-ax)*slope // minor coordinate of the line
+	jlo, jhi := mhi, mlo
+	for i := i0; i < i1; i, m = i+1, m+slope {
+		l, h := m-half, m+half
+		jl, jh := int(l+off)-off, int(h+off)-off // pixels holding the ends
+		var k, step int
+		if steep {
+			k, step = (i-clip.Min.Y)*stride-clip.Min.X, 1
+		} else {
+			k, step = -clip.Min.Y*stride+i-clip.Min.X, stride
+		}
+		plot := func(j int, cov float64) {
+			if j < mlo || j >= mhi || cov <= 0 {
+				return
 			}
 			v := uint8(255)
 			if cov < 1 {
-				v = uint8(cov*255 + 0.5)
+				v = uint8(int32(cov*255 + 0.5))
 			}
-			x, y := i, j
-			if steep {
-				x, y = j, i
+			if q := k + j*step; v > c.pix[q] {
+				c.pix[q] = v
 			}
-			k := (y-clip.Min.Y)*stride + x - clip.Min.X
-			if v > w.cov[k] {
-				w.cov[k] = v
+		}
+		if jl == jh {
+			plot(jl, h-l)
+		} else {
+			plot(jl, float64(jl+1)-l)
+			for j := max(jl+1, mlo); j < min(jh, mhi); j++ {
+				c.pix[k+j*step] = 255
 			}
-			r := y - clip.Min.Y
-			w.spanX0[r] = min(w.spanX0[r], int32(x))
-			w.spanX1[r] = max(w.spanX1[r], int32(x+1))
+			plot(jh, h-float64(jh))
+		}
+		j0, j1 := max(jl, mlo), min(jh+1, mhi)
+		if steep {
+			c.mark(i-clip.Min.Y, j0-clip.Min.X, j1-clip.Min.X)
+		} else {
+			jlo, jhi = min(jlo, j0), max(jhi, j1)
+		}
+	}
+	if !steep {
+		for j := jlo; j < jhi; j++ {
+			c.mark(j-clip.Min.Y, i0-clip.Min.X, i1-clip.Min.X)
 		}
 	}
 }
@@ -262,11 +329,11 @@ func (w *worker) thinLine(ax, ay, bx, by, hw float64) {
 // capsule plots the segment a-b with half width hw and round caps: every
 // pixel gets coverage hw + 0.5 - (distance from its centre to the segment),
 // clamped to [0, 1].
-func (w *worker) capsule(ax, ay, bx, by, hw float64) {
-	clip := w.covClip
+func (c *covBuf) capsule(ax, ay, bx, by, hw float64) {
+	clip := c.clip
 	R := hw + 0.5
 	var ok bool
-	if ax, ay, bx, by, ok = w.clipStroke(ax, ay, bx, by, R); !ok {
+	if ax, ay, bx, by, ok = c.clipStroke(ax, ay, bx, by, R); !ok {
 		return
 	}
 	dx, dy := bx-ax, by-ay
@@ -285,8 +352,8 @@ func (w *worker) capsule(ax, ay, bx, by, hw float64) {
 		xl, xr := bx0, bx1
 		if math.Abs(nx) > 1e-6 {
 			// Within distance R of the infinite line: |n·(p-a)| <= R.
-			c := ny * (yc - ay)
-			s0, s1 := ax+(-R-c)/nx, ax+(R-c)/nx
+			cc := ny * (yc - ay)
+			s0, s1 := ax+(-R-cc)/nx, ax+(R-cc)/nx
 			if s0 > s1 {
 				s0, s1 = s1, s0
 			}
@@ -297,8 +364,7 @@ func (w *worker) capsule(ax, ay, bx, by, hw float64) {
 		if i0 >= i1 {
 			continue
 		}
-		row := w.cov[(j-clip.Min.Y)*stride-clip.Min.X:]
-		touched := false
+		row := c.pix[(j-clip.Min.Y)*stride : (j-clip.Min.Y+1)*stride]
 		py := yc - ay
 		for i := i0; i < i1; i++ {
 			px := float64(i) + 0.5 - ax
@@ -314,54 +380,148 @@ func (w *worker) capsule(ax, ay, bx, by, hw float64) {
 			default:
 				d = math.Abs(px*nx + py*ny)
 			}
-			c := R - d
-			if c <= 0 {
+			cv := R - d
+			if cv <= 0 {
 				continue
 			}
 			v := uint8(255)
-			if c < 1 {
-				v = uint8(c*255 + 0.5)
+			if cv < 1 {
+				v = uint8(int32(cv*255 + 0.5))
 			}
-			if v > row[i] {
-				row[i] = v
+			if v > row[i-clip.Min.X] {
+				row[i-clip.Min.X] = v
 			}
-			touched = true
 		}
-		if touched {
-			k := j - clip.Min.Y
-			w.spanX0[k] = min(w.spanX0[k], int32(i0))
-			w.spanX1[k] = max(w.spanX1[k], int32(i1))
+		c.mark(j-clip.Min.Y, i0-clip.Min.X, i1-clip.Min.X)
+	}
+}
+
+// covBlocks is the coverage of a buffer kept for later renders: the blocks
+// drawn in (as covBuf.bits) and their bytes, in row and block order.
+type covBlocks struct {
+	bits []uint64
+	data []uint8
+}
+
+// end composites the coverage buffer into dst (which must contain the
+// buffer's clip) with colour lut and clears it; when keep is not nil the
+// coverage is also appended to w.keepBits and w.keepData.
+func (c *covBuf) end(dst *image.RGBA, lut *blendLUT, w *worker, keep bool) {
+	clip := c.clip
+	stride := clip.Dx()
+	for r := 0; r < clip.Dy(); r++ {
+		for wi := 0; wi < c.wpr; wi++ {
+			word := c.bits[r*c.wpr+wi]
+			if keep {
+				w.keepBits = append(w.keepBits, word)
+			}
+			if word == 0 {
+				continue
+			}
+			c.bits[r*c.wpr+wi] = 0
+			for word != 0 {
+				b := wi*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				x0 := b * covBlock
+				x1 := min(x0+covBlock, stride)
+				seg := c.pix[r*stride+x0 : r*stride+x1]
+				if keep {
+					w.keepData = append(w.keepData, seg...)
+				}
+				blendSeg(dst, clip.Min.X+x0, clip.Min.Y+r, seg, lut)
+				clear(seg)
+			}
 		}
 	}
 }
 
-// strokeEnd composites the coverage buffer into dst with colour lut and
-// clears it.
-func (w *worker) strokeEnd(dst *image.RGBA, lut *blendLUT) {
-	clip := w.covClip
+// drawBlocks composites kept coverage (see end) over clip with colour lut.
+func drawBlocks(dst *image.RGBA, clip image.Rectangle, kb *covBlocks, lut *blendLUT) {
 	stride := clip.Dx()
+	wpr := ((stride+covBlock-1)/covBlock + 63) / 64
+	data := kb.data
+	for r := 0; r < clip.Dy(); r++ {
+		for wi := 0; wi < wpr; wi++ {
+			word := kb.bits[r*wpr+wi]
+			for word != 0 {
+				b := wi*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				x0 := b * covBlock
+				n := min(covBlock, stride-x0)
+				blendSeg(dst, clip.Min.X+x0, clip.Min.Y+r, data[:n], lut)
+				data = data[n:]
+			}
+		}
+	}
+}
+
+// blendSeg blends colour lut with coverage seg into the pixels of dst from
+// (x, y) on.
+func blendSeg(dst *image.RGBA, x, y int, seg []uint8, lut *blendLUT) {
 	solid := lut.src[255]
 	opaque := solid>>24 == 255
-	for k := range w.spanX0 {
-		x0, x1 := int(w.spanX0[k]), int(w.spanX1[k])
-		if x0 >= x1 {
+	off := dst.PixOffset(x, y)
+	d := dst.Pix[off : off+4*len(seg) : off+4*len(seg)]
+	for q := 0; q < len(seg); q++ {
+		if q+8 <= len(seg) && le64(seg[q:q+8]) == 0 {
+			q += 7
 			continue
 		}
-		y := clip.Min.Y + k
-		row := w.cov[k*stride-clip.Min.X:]
-		off := dst.PixOffset(x0, y)
-		for x := x0; x < x1; x, off = x+1, off+4 {
-			v := row[x]
-			if v == 0 {
+		v := seg[q]
+		if v == 0 {
+			continue
+		}
+		p := d[4*q : 4*q+4 : 4*q+4]
+		if v == 255 && opaque {
+			binary.LittleEndian.PutUint32(p, solid)
+		} else {
+			lut.blend(p, uint32(v))
+		}
+	}
+}
+
+// clearAll zeroes what was drawn, without compositing.
+func (c *covBuf) clearAll() {
+	stride := c.clip.Dx()
+	for r := 0; r < c.clip.Dy(); r++ {
+		for wi := 0; wi < c.wpr; wi++ {
+			word := c.bits[r*c.wpr+wi]
+			c.bits[r*c.wpr+wi] = 0
+			for word != 0 {
+				b := wi*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				x0 := b * covBlock
+				clear(c.pix[r*stride+x0 : r*stride+min(x0+covBlock, stride)])
+			}
+		}
+	}
+}
+
+// addMask adds (saturating) the 8-bit coverage mask of rect (stride
+// mstride) to the buffer; rect must lie in the buffer's clip. Adding the
+// masks of areas that share a border gives full coverage along it, where
+// compositing them one after the other would leave a seam.
+func (c *covBuf) addMask(rect image.Rectangle, mask []uint8, mstride int) {
+	clip := c.clip
+	stride := clip.Dx()
+	rw := rect.Dx()
+	for y := rect.Min.Y; y < rect.Max.Y; y++ {
+		k := y - clip.Min.Y
+		mrow := mask[(y-rect.Min.Y)*mstride : (y-rect.Min.Y)*mstride+rw]
+		row := c.pix[k*stride+rect.Min.X-clip.Min.X : k*stride+rect.Max.X-clip.Min.X]
+		lo, hi := -1, -1
+		for x, m := range mrow {
+			if m == 0 {
 				continue
 			}
-			row[x] = 0
-			d := dst.Pix[off : off+4 : off+4]
-			if v == 255 && opaque {
-				binary.LittleEndian.PutUint32(d, solid)
-			} else {
-				lut.blend(d, uint32(v))
+			if lo < 0 {
+				lo = x
 			}
+			hi = x
+			row[x] = uint8(min(uint32(row[x])+uint32(m), 255))
+		}
+		if lo >= 0 {
+			c.mark(k, rect.Min.X-clip.Min.X+lo, rect.Min.X-clip.Min.X+hi+1)
 		}
 	}
 }
