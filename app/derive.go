@@ -141,7 +141,7 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 
 // labelMetric is the second line of a territory's map label.
 func labelMetric(t planner.TerritoryMetrics) string {
-	return fmt.Sprintf("%s accts · %s", formatCount(float64(t.Accounts)), formatPercent(t.Deviation.Population))
+	return fmt.Sprintf("%s accts · pop. %s", formatCount(float64(t.Accounts)), formatPercent(t.Deviation.Population))
 }
 
 // darken mixes c with black: f = 1 keeps c, 0 gives black.

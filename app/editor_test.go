@@ -383,6 +383,9 @@ func TestPresentation(t *testing.T) {
 	if d.labels[0].Size != labelBaseSize*presentLabelScale || m.session.derived.labels[0].Size != labelBaseSize {
 		t.Errorf("label sizes %v / %v", d.labels[0].Size, m.session.derived.labels[0].Size)
 	}
+	if d.labels[0].Text != "New England" || !strings.HasPrefix(m.session.derived.labels[0].Text, "New England\n289 accts") {
+		t.Errorf("labels %q / %q", d.labels[0].Text, m.session.derived.labels[0].Text)
+	}
 	p.win.Close()
 	if m.presentation != nil {
 		t.Error("presentation still open after Close")

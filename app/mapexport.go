@@ -68,8 +68,9 @@ func (mp *mapPicture) render(ctx context.Context) (*image.RGBA, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Sizes in dp are for a window about 1,000 px wide; keep their share.
-	ps := float32(max(1, float64(w)/1000))
+	// Sizes in dp are for a map pane about 800 px wide; keep their share,
+	// so that labels and dots read the same at 1,200 and 4,000 px.
+	ps := float32(max(1, float64(w)/800))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	mv.RenderTo(img, v, ps)
 	if err := ctx.Err(); err != nil {
@@ -91,7 +92,7 @@ func scaleNote(scale float64) string {
 	if km < 10 {
 		digits = 1
 	}
-	return fmt.Sprintf("100 px ≈ %.*f km in the lower 48 (Albers equal-area; Alaska, Hawaii and the islands at other scales)", digits, km)
+	return fmt.Sprintf("100 px ≈ %.*f km (lower 48, Albers equal-area)", digits, km)
 }
 
 // attributionLine joins the plan's attribution lines into one footer line.

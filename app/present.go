@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,8 +12,10 @@ import (
 	"github.com/meridianplan/meridian/app/mapview"
 )
 
-// presentLabelScale enlarges territory labels in the presentation view.
-const presentLabelScale = 1.9
+// presentLabelScale enlarges territory labels in the presentation view,
+// where they show the territory's name only (the metrics are in the
+// legend beside the map).
+const presentLabelScale = 1.6
 
 // presentation is the full-screen map for planning meetings: the map with
 // large labels and a legend of the territories with their metrics. It
@@ -77,11 +80,13 @@ func (m *Meridian) present() {
 	p.win.Show()
 }
 
-// presentDerived returns d with labels enlarged for the presentation view.
+// presentDerived returns d with labels enlarged for the presentation view,
+// names only.
 func presentDerived(d derived) derived {
 	d.labels = append([]mapview.Label(nil), d.labels...)
 	for i := range d.labels {
 		d.labels[i].Size *= presentLabelScale
+		d.labels[i].Text, _, _ = strings.Cut(d.labels[i].Text, "\n")
 	}
 	return d
 }

@@ -445,10 +445,15 @@ func (s *scene) areaAt(p orb.Point) int {
 // painter reported through the raster generator, else the canvas scale.
 func (m *Map) pixelScale() float32 {
 	m.mu.Lock()
-	ts := m.texScale
+	ts, live := m.texScale, m.live
 	m.mu.Unlock()
 	if ts > 0 {
 		return ts
+	}
+	if !live {
+		// Never shown (e.g. rendering a picture headless): no canvas, and
+		// asking for the app without one only logs an error.
+		return 1
 	}
 	if a := fyne.CurrentApp(); a != nil {
 		if c := a.Driver().CanvasForObject(m); c != nil {
