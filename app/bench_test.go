@@ -60,6 +60,8 @@ func nowForBench() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.U
 //   - uiThread: the work done on the UI thread when a paint stroke ends
 //     (alignment in memory, new fills, legend, toolbar, queueing the write);
 //     it must stay far below a 16 ms frame;
+//   - applyDerived: the UI-thread part of showing its result (new outline
+//     and label layers, table, summary, legend);
 //   - derive: the background work that follows (metrics, dissolved
 //     territory outlines, label points, neighbours);
 //   - outlines: dissolving all territory outlines alone (target: 50 ms).
@@ -96,6 +98,15 @@ func BenchmarkEdit(b *testing.B) {
 		}
 		b.StopTimer()
 		s.writer.flush()
+	})
+	b.Run("applyDerived", func(b *testing.B) {
+		// The UI-thread part of showing a derive: outlines, labels, table,
+		// summary, fills and legend.
+		d := s.derive(s.snapshot(), viewOptions{})
+		b.ReportAllocs()
+		for b.Loop() {
+			m.applyDerived(d)
+		}
 	})
 	b.Run("derive", func(b *testing.B) {
 		b.ReportAllocs()

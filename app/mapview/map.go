@@ -24,13 +24,18 @@
 // inside fyne.Do), like those of any Fyne widget; Render and RenderTo may be
 // called from any goroutine.
 //
-// Rendering: areas are filled with anti-aliasing by golang.org/x/image/vector
-// (one rasterizer sized to each area's pixel bound), then their borders are
-// drawn as hairlines (a border shared by two areas once), then the lines and
-// the points. The image is cut into horizontal strips rendered in parallel.
-// Each area's coverage mask is kept for the current zoom scale, so renders
-// after SetAreaFills, a pan (rounded to whole device pixels) or a resize only
-// composite; a zoom rasterizes again.
+// Rendering: opaque areas with hairline borders (the default) are filled
+// without anti-aliasing, as runs of the pixels whose centres they contain
+// (spans, spans.go; neighbours tile exactly), and their borders are drawn
+// over them as anti-aliased hairlines (a border shared by two areas once,
+// outer borders too), which hides the staircase; translucent fills or wider
+// borders use anti-aliased coverage masks (golang.org/x/image/vector, one
+// rasterizer sized to each area's pixel bound) instead. Then come the lines,
+// the points and the labels. The image is cut into horizontal strips
+// rendered in parallel. Each area's spans (or mask) and border pixels are
+// kept for the current zoom scale, so renders after SetAreaFills, a pan
+// (rounded to whole device pixels) or a resize only composite; a zoom
+// computes them again.
 package mapview
 
 import (

@@ -67,6 +67,7 @@ type cacheKey struct {
 	hairW  float64
 	lineHW float64
 	rect   image.Rectangle
+	spans  bool // area entries hold spans (see spans.go), not masks
 }
 
 // phaseCache is one generation of cached entries for one key and phase.
@@ -126,6 +127,12 @@ type maskEntry struct {
 	pix          []uint8
 	rows         []maskRow
 	border       []uint64
+	// spanRows, spans: the area's spans instead of pix and rows, when
+	// areas are span-filled (see spans.go): row r (phase-space row oy+r)
+	// has spans[spanRows[r]:spanRows[r+1]], x0, x1 pairs in phase-space
+	// columns.
+	spanRows []int32
+	spans    []int32
 }
 
 // maskRow describes one row of a mask: columns [a, s) and [e, b) hold any
@@ -200,30 +207,37 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 		}
 	}
 	if job.hairW > 0 {
-		// Border pixels, recorded in the frame around the mask.
-		frame := image.Rect(ox-1, oy-1, ox+mw+1, oy+mh+1)
-		w.hp = w.hp[:0]
-		prev := start
-		for _, end := range w.tmpRings {
-			ring, edge := w.xy[prev:end], w.edge[prev/2:end/2]
-			prev = int(end)
-			nr := len(ring)
-			for q := 0; q+1 < nr; q += 2 {
-				if edge[q/2] {
-					nq := (q + 2) % nr
-					w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW, true)
-				}
-			}
-		}
-		b := arenaAlloc(&ar.u64, len(w.hp))
-		copy(b, w.hp)
-		e.border = b
-		c.bytes.Add(int64(8 * len(b)))
+		w.borderOf(job, e, start)
 	}
 	if !c.entries[i].CompareAndSwap(nil, e) {
 		return c.entries[i].Load()
 	}
 	return e
+}
+
+// borderOf records in e.border the pixels of the hairline border of the
+// area whose rings are w.xy[start:] (ring ends in w.tmpRings, phase space),
+// in the frame one pixel larger than e on every side.
+func (w *worker) borderOf(job *renderJob, e *maskEntry, start int) {
+	frame := image.Rect(e.ox-1, e.oy-1, e.ox+e.w+1, e.oy+e.h+1)
+	w.hp = w.hp[:0]
+	prev := start
+	for _, end := range w.tmpRings {
+		ring, edge := w.xy[prev:end], w.edge[prev/2:end/2]
+		prev = int(end)
+		nr := len(ring)
+		for q := 0; q+1 < nr; q += 2 {
+			if edge[q/2] {
+				nq := (q + 2) % nr
+				w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW, true)
+			}
+		}
+	}
+	ar := &w.arenas[slotAreas]
+	b := arenaAlloc(&ar.u64, len(w.hp))
+	copy(b, w.hp)
+	e.border = b
+	job.masks.bytes.Add(int64(8 * len(b)))
 }
 
 // drawBorderPlots blends the cached border pixels of e that fall in the
@@ -277,6 +291,7 @@ type arena struct {
 	gen    uint64
 	b      slab[uint8]
 	u64    slab[uint64]
+	i32    slab[int32]
 	rows   slab[maskRow]
 	masks  slab[maskEntry]
 	strips slab[stripCov]
@@ -294,6 +309,7 @@ func (a *arena) sync(owner any, gen uint64) {
 	a.owner, a.gen = owner, gen
 	a.b.reset()
 	a.u64.reset()
+	a.i32.reset()
 	a.rows.reset()
 	a.masks.reset()
 	a.strips.reset()

@@ -140,6 +140,16 @@ func (sp *sprite) opsFor(stride int) {
 // needed.
 const maxSprites = 256
 
+// spriteHotBits: a worker's direct-mapped table of recent sprites has
+// 1<<spriteHotBits entries.
+const spriteHotBits = 6
+
+// spriteSlot is an entry of a worker's table of recent sprites.
+type spriteSlot struct {
+	key spriteKey
+	sp  *sprite
+}
+
 type spriteKey struct {
 	d    *discMasks
 	fill uint32
@@ -190,6 +200,7 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 	if w.spriteOutline != pj.out || w.sprites == nil {
 		w.spriteOutline = pj.out
 		clear(w.sprites)
+		clear(w.spriteHot[:])
 		if w.sprites == nil {
 			w.sprites = make(map[spriteKey]*sprite)
 		}
@@ -222,13 +233,24 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 		}
 		key := spriteKey{d, sc.pointFills[i].packed()}
 		if key != lastKey || sp == nil {
-			sp = w.sprites[key]
+			// A small direct-mapped table in front of the map: points of
+			// a few colours alternate, and a map look-up per point costs
+			// more than drawing it.
+			h := &w.spriteHot[(key.fill*0x9e3779b1)>>(32-spriteHotBits)]
+			if h.key == key && h.sp != nil {
+				sp = h.sp
+			} else {
+				sp = w.sprites[key]
+				h.key, h.sp = key, sp
+			}
 			if sp == nil {
 				if len(w.sprites) >= maxSprites {
 					clear(w.sprites)
+					clear(w.spriteHot[:])
 				}
 				sp = d.sprite(key.fill, pj.out)
 				w.sprites[key] = sp
+				h.key, h.sp = key, sp
 			}
 			lastKey = key
 		}

@@ -2,20 +2,28 @@ package mapview
 
 // The renderer. A render cuts the image into horizontal strips that workers
 // (one per CPU, at most 8) take in turn; in each strip it draws the
-// background, then every visible area (its coverage mask from the mask
-// cache, or rasterized now with golang.org/x/image/vector from its rings
-// simplified for the zoom level, see simplify.go) and right after it its
-// hairline border, then the highlight's tint, the line layers (each set's
-// strokes merged into one coverage buffer, composited once; kept per strip
-// for renders of the same view), the points (pre-rendered sprites) and the
+// background, then every visible area and right after it its hairline
+// border, then the highlight's tint, the line layers (each set's strokes
+// merged into one coverage buffer, composited once; kept per strip for
+// renders of the same view), the points (pre-rendered sprites) and the
 // labels (pre-rendered glyph and halo coverage, see labels.go).
+//
+// Areas come from their rings simplified for the zoom level (see
+// simplify.go). When every fill is opaque and borders are hairlines (the
+// default), an area is a list of spans per pixel row, stored with no blend
+// (spans.go); otherwise it is an anti-aliased coverage mask rasterized with
+// golang.org/x/image/vector and composited. Either is kept in the mask cache
+// (maskcache.go) with the area's border pixels, for renders at the same
+// scale and sub-pixel phase.
 //
 // Speed, measured by BenchmarkRenderUSCounties1440x900 and
 // BenchmarkRenderWorld1440x900 (bench_test.go), comes from doing the
-// per-scale work once per scale (masks, borders), the per-zoom-level work
-// once per level (simplification), and nothing per polygon that is sized by
-// the image: rasterizers are sized to each polygon's pixel bound, and
-// polygons reaching far outside the strip are clipped first.
+// per-scale work once per scale (spans or masks, borders), the
+// per-zoom-level work once per level (simplification), no anti-aliased
+// accumulation or per-pixel blending for area interiors, and nothing per
+// polygon that is sized by the image: rasterizers are sized to each
+// polygon's pixel bound, polygons reaching far outside the strip are
+// clipped first, and spans are built only for the rows being drawn.
 
 import (
 	"image"
@@ -126,6 +134,12 @@ type renderJob struct {
 	// hairW is the width of hairline area borders (device pixels), 0 when
 	// borders are not drawn as hairlines; cached masks carry their pixels.
 	hairW float64
+	// spans: areas are filled with spans (see spans.go); sx is the
+	// transform their spans are built with, and (sdx, sdy) the whole
+	// pixels from its coordinates to the image's.
+	spans    bool
+	sx       xform
+	sdx, sdy int
 	// areaLevel holds the areas simplified for this zoom level.
 	areaLevel *simpLevel
 	// vis lists the areas visible in dst with their pixel bounds, in the
@@ -205,14 +219,22 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 	nStrips := max((r.Dy()+stripRows-1)/stripRows, min(2*nWorkers, (r.Dy()+minStripRows-1)/minStripRows), 1)
 	if valid && sc.areaStroke.a > 0 && sc.areaStrokeW > 0 && sc.areaStrokeW <= hairlineMaxPx {
 		job.hairW = float64(sc.areaStrokeW)
+		job.spans = true
+		for _, c := range sc.fills {
+			if c.a != 255 {
+				job.spans = false
+				break
+			}
+		}
 	}
+	job.sx = job.xf
 	// Snap the translation to the cache's phase (see maskcache.go).
 	if valid && mc != nil {
 		itx, ity := math.Floor(job.xf.tx), math.Floor(job.xf.ty)
 		if math.Abs(itx) < 1<<30 && math.Abs(ity) < 1<<30 {
 			fx, fy := job.xf.tx-itx, job.xf.ty-ity
 			if len(sc.bounds) > 0 {
-				k := cacheKey{geom: sc.geomID, n: len(sc.bounds), scale: v.Scale, hairW: job.hairW}
+				k := cacheKey{geom: sc.geomID, n: len(sc.bounds), scale: v.Scale, hairW: job.hairW, spans: job.spans}
 				var gen uint64
 				var ok bool
 				if fx, fy, gen, ok = mc.areas.acquire(k, fx, fy); ok {
@@ -222,6 +244,13 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 			}
 			job.itx, job.ity, job.fx, job.fy = int(itx), int(ity), fx, fy
 			job.xf.tx, job.xf.ty = itx+fx, ity+fy
+			job.sx = job.xf
+			if math.Abs(itx) < 1<<28 && math.Abs(ity) < 1<<28 {
+				// Spans of areas that are not cached are built in the
+				// cache's coordinates too, so that they tile exactly with
+				// the cached ones.
+				job.sx.tx, job.sx.ty, job.sdx, job.sdy = fx, fy, job.itx, job.ity
+			}
 		}
 	}
 	if valid {
@@ -323,6 +352,7 @@ type worker struct {
 	clipB         []float32
 	lxy           []float32 // a line chunk's vertices (x, y pairs)
 	sprites       map[spriteKey]*sprite
+	spriteHot     [1 << spriteHotBits]spriteSlot
 	luts          map[prgba]*blendLUT // blend tables of area fills (see fillLUT)
 	lastFill      prgba
 	lastLUT       *blendLUT
@@ -334,6 +364,7 @@ type worker struct {
 	tmpRings      []int32  // ring ends while rasterizing a cached mask
 	hp            []uint64 // hairline pixels (see hairPlots)
 	simp          simpScratch
+	spans         spanScratch
 	arenas        [nSlots]arena // memory of cache entries, per cache
 }
 
@@ -392,6 +423,10 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 			continue
 		}
 		lit := hl != nil && hl.has(i)
+		if job.spans {
+			w.spanArea(job, clip, i, lit, x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1)
+			continue
+		}
 		if job.masks != nil && x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1 {
 			if e := w.cachedMask(job, i); e != nil {
 				mx, my := e.ox+job.itx, e.oy+job.ity

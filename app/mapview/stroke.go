@@ -188,8 +188,13 @@ func (c *covBuf) mark(r, x0, x1 int) {
 	if x0 >= x1 {
 		return
 	}
+	b0, b1 := x0/covBlock, (x1-1)/covBlock
+	if b0 == b1 {
+		c.bits[r*c.wpr+(b0>>6)] |= 1 << (b0 & 63)
+		return
+	}
 	row := c.bits[r*c.wpr : (r+1)*c.wpr]
-	for b := x0 / covBlock; b <= (x1-1)/covBlock; b++ {
+	for b := b0; b <= b1; b++ {
 		row[b>>6] |= 1 << (b & 63)
 	}
 }
@@ -281,36 +286,40 @@ func (c *covBuf) thinLine(ax, ay, bx, by, hw float64) {
 	}
 	stride := clip.Dx()
 	m := ay + (float64(i0)+0.5-ax)*slope // minor coordinate of the line
+	// Per major step i the stroke covers [m-half, m+half) on the minor
+	// axis: pixels jl..jh get the part of it they overlap. Pixel (i, j) is
+	// c.pix[k + j*step] with k, step depending on the orientation.
+	var k0, kstep, step int
+	if steep {
+		k0, kstep, step = (i0-clip.Min.Y)*stride-clip.Min.X, stride, 1
+	} else {
+		k0, kstep, step = -clip.Min.Y*stride+i0-clip.Min.X, 1, stride
+	}
+	pix := c.pix
 	jlo, jhi := mhi, mlo
-	for i := i0; i < i1; i, m = i+1, m+slope {
+	for i, k := i0, k0; i < i1; i, k, m = i+1, k+kstep, m+slope {
 		l, h := m-half, m+half
 		jl, jh := int(l+off)-off, int(h+off)-off // pixels holding the ends
-		var k, step int
-		if steep {
-			k, step = (i-clip.Min.Y)*stride-clip.Min.X, 1
-		} else {
-			k, step = -clip.Min.Y*stride+i-clip.Min.X, stride
-		}
-		plot := func(j int, cov float64) {
-			if j < mlo || j >= mhi || cov <= 0 {
-				return
-			}
-			v := uint8(255)
-			if cov < 1 {
-				v = uint8(int32(cov*255 + 0.5))
-			}
-			if q := k + j*step; v > c.pix[q] {
-				c.pix[q] = v
-			}
-		}
 		if jl == jh {
-			plot(jl, h-l)
-		} else {
-			plot(jl, float64(jl+1)-l)
-			for j := max(jl+1, mlo); j < min(jh, mhi); j++ {
-				c.pix[k+j*step] = 255
+			if jl >= mlo && jl < mhi {
+				if v := covByte(h - l); v > pix[k+jl*step] {
+					pix[k+jl*step] = v
+				}
 			}
-			plot(jh, h-float64(jh))
+		} else {
+			if jl >= mlo && jl < mhi {
+				if v := covByte(float64(jl+1) - l); v > pix[k+jl*step] {
+					pix[k+jl*step] = v
+				}
+			}
+			for j := max(jl+1, mlo); j < min(jh, mhi); j++ {
+				pix[k+j*step] = 255
+			}
+			if jh >= mlo && jh < mhi {
+				if v := covByte(h - float64(jh)); v > pix[k+jh*step] {
+					pix[k+jh*step] = v
+				}
+			}
 		}
 		j0, j1 := max(jl, mlo), min(jh+1, mhi)
 		if steep {
@@ -324,6 +333,17 @@ func (c *covBuf) thinLine(ax, ay, bx, by, hw float64) {
 			c.mark(j-clip.Min.Y, i0-clip.Min.X, i1-clip.Min.X)
 		}
 	}
+}
+
+// covByte converts a coverage in [0, 1] (clamped) to 0..255, rounded.
+func covByte(cov float64) uint8 {
+	if cov >= 1 {
+		return 255
+	}
+	if cov <= 0 {
+		return 0
+	}
+	return uint8(int32(cov*255 + 0.5))
 }
 
 // capsule plots the segment a-b with half width hw and round caps: every
@@ -456,26 +476,39 @@ func drawBlocks(dst *image.RGBA, clip image.Rectangle, kb *covBlocks, lut *blend
 }
 
 // blendSeg blends colour lut with coverage seg into the pixels of dst from
-// (x, y) on.
+// (x, y) on. Coverage is read 8 bytes at a time and only its nonzero bytes
+// are visited.
 func blendSeg(dst *image.RGBA, x, y int, seg []uint8, lut *blendLUT) {
 	solid := lut.src[255]
 	opaque := solid>>24 == 255
 	off := dst.PixOffset(x, y)
 	d := dst.Pix[off : off+4*len(seg) : off+4*len(seg)]
-	for q := 0; q < len(seg); q++ {
-		if q+8 <= len(seg) && le64(seg[q:q+8]) == 0 {
-			q += 7
-			continue
+	q := 0
+	for ; q+8 <= len(seg); q += 8 {
+		v := le64(seg[q:])
+		for v != 0 {
+			sh := uint(bits.TrailingZeros64(v)) &^ 7
+			a := uint32(v>>sh) & 0xff
+			v &^= 0xff << sh
+			o := 4 * (q + int(sh>>3))
+			p := d[o : o+4 : o+4]
+			if a == 255 && opaque {
+				binary.LittleEndian.PutUint32(p, solid)
+			} else {
+				lut.blend(p, a)
+			}
 		}
-		v := seg[q]
-		if v == 0 {
+	}
+	for ; q < len(seg); q++ {
+		a := uint32(seg[q])
+		if a == 0 {
 			continue
 		}
 		p := d[4*q : 4*q+4 : 4*q+4]
-		if v == 255 && opaque {
+		if a == 255 && opaque {
 			binary.LittleEndian.PutUint32(p, solid)
 		} else {
-			lut.blend(p, uint32(v))
+			lut.blend(p, a)
 		}
 	}
 }

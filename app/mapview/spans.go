@@ -1,0 +1,334 @@
+package mapview
+
+import (
+	"encoding/binary"
+	"image"
+	"math"
+	"slices"
+)
+
+// ceilInt returns ⌈v⌉ for |v| < 2^62 (truncation, then a correction; faster
+// than math.Ceil without SSE4.1).
+func ceilInt(v float64) int {
+	c := int(v)
+	if float64(c) < v {
+		c++
+	}
+	return c
+}
+
+// Span fills. When every area is opaque and the area borders are drawn as
+// hairlines (the default), areas are not rasterized with anti-aliasing:
+// each area becomes, per pixel row, the runs ("spans") of pixels whose
+// centre lies inside it (non-zero winding, the rule of the x/image/vector
+// rasterizer for rings normalised by scene.setAreas), and a span is a plain
+// run of stores of the fill colour. This is the classic scanline polygon
+// fill with the top-left rule (Foley, van Dam et al., "Computer Graphics:
+// Principles and Practice", 2nd ed., §3.6): a pixel belongs to an area when
+// its centre (x+0.5, y+0.5) is inside, or on a left or top edge, so areas
+// that share a border (the simplified rings share their vertices, see
+// simplify.go) tile the plane without gap or overlap. Each edge's crossing
+// is computed from its upper end whatever the ring's direction, so the two
+// areas of a shared edge get bit-identical crossings.
+//
+// The staircase such a fill leaves along a border is covered by the
+// anti-aliased hairline that is drawn over every area border (shared
+// borders once, outer borders too, see scene.setAreas), so the picture is
+// that of an anti-aliased fill up to small differences in the one or two
+// pixels under the hairline. Translucent fills, or borders that are not
+// hairlines, use the anti-aliased masks instead (see cachedMask).
+
+// spanScratch is a worker's scratch memory for building spans.
+type spanScratch struct {
+	raw  []uint64 // crossings: row<<32 | key (see addCrossings)
+	cnt  []int32  // per row: crossings, then their offsets in keys
+	keys []int32  // crossings sorted by row
+	row  []int32  // spans' row starts (rows+1)
+	sp   []int32  // spans: x0, x1 pairs
+}
+
+// rowAt returns the first row whose centre r+0.5 is at or below y, clamped
+// to [ya, yb] (fya, fyb: the same as floats).
+func rowAt(y, fya, fyb float64, ya, yb int) int {
+	if !(y > fya) {
+		return ya
+	}
+	if !(y < fyb) {
+		return yb
+	}
+	return max(min(ceilInt(y-0.5), yb), ya)
+}
+
+// buildSpans computes the spans of the rings of it, transformed by t, in
+// rows [ya, yb) with columns clamped to [xlo, xhi] (all in the coordinates
+// of t). s.row[r]..s.row[r+1] index the spans of row ya+r in s.sp (pairs of
+// x0, x1: pixels x0..x1-1).
+func (s *spanScratch) buildSpans(it *simpItem, t xform, ya, yb int, xlo, xhi float64) {
+	nr := yb - ya
+	s.raw = s.raw[:0]
+	if cap(s.cnt) < nr+1 {
+		s.cnt = make([]int32, nr+1)
+	}
+	cnt := s.cnt[:nr+1]
+	clear(cnt)
+	fya, fyb := float64(ya), float64(yb)
+	prev := int32(0)
+	for _, end := range it.ends {
+		ring := it.pts[prev:end]
+		prev = end
+		if len(ring) < 3 {
+			continue
+		}
+		p := ring[len(ring)-1]
+		ax, ay := p[0]*t.s+t.tx, t.ty-p[1]*t.s
+		ra := rowAt(ay, fya, fyb, ya, yb)
+		for _, q := range ring {
+			bx, by := q[0]*t.s+t.tx, t.ty-q[1]*t.s
+			rb := rowAt(by, fya, fyb, ya, yb)
+			x0, y0, x1, y1, r0, r1 := ax, ay, bx, by, ra, rb
+			ax, ay, ra = bx, by, rb
+			// Rows r0..r1-1 have their centre r+0.5 in [y0, y1) (and are
+			// in [ya, yb)); none for a flat edge.
+			if r0 == r1 {
+				continue
+			}
+			var dir uint32 = 1 // downwards in the image
+			if r0 > r1 {
+				x0, y0, x1, y1, r0, r1 = x1, y1, x0, y0, r1, r0
+				dir = 0
+			}
+			k := (x1 - x0) / (y1 - y0)
+			n := len(s.raw)
+			if cap(s.raw)-n < r1-r0 {
+				s.raw = slices.Grow(s.raw, r1-r0)
+			}
+			raw := s.raw[:n+r1-r0]
+			for r := r0; r < r1; r++ {
+				x := x0 + (float64(r)+0.5-y0)*k
+				if x < xlo {
+					x = xlo
+				} else if x > xhi {
+					x = xhi
+				}
+				// First pixel whose centre is at or right of x.
+				c := int32(ceilInt(x - 0.5))
+				raw[n] = uint64(r-ya)<<32 | uint64(uint32(c<<1)|dir)
+				n++
+				cnt[r-ya]++
+			}
+			s.raw = raw
+		}
+	}
+	// Counting sort by row.
+	off := int32(0)
+	for r := range nr {
+		n := cnt[r]
+		cnt[r] = off
+		off += n
+	}
+	cnt[nr] = off
+	if cap(s.keys) < int(off) {
+		s.keys = make([]int32, off)
+	}
+	keys := s.keys[:off]
+	for _, v := range s.raw {
+		r := v >> 32
+		keys[cnt[r]] = int32(uint32(v))
+		cnt[r]++
+	}
+	// cnt[r] is now the end of row r; walk each row's crossings in order.
+	if cap(s.row) < nr+1 {
+		s.row = make([]int32, nr+1)
+	}
+	row := s.row[:nr+1]
+	sp := s.sp[:0]
+	start := int32(0)
+	for r := range nr {
+		row[r] = int32(len(sp))
+		end := cnt[r]
+		ks := keys[start:end]
+		start = end
+		if len(ks) == 2 {
+			// The common case: one span.
+			a, b := ks[0], ks[1]
+			if a > b {
+				a, b = b, a
+			}
+			if (a^b)&1 != 0 && b>>1 > a>>1 {
+				sp = append(sp, a>>1, b>>1)
+			}
+			continue
+		}
+		// Insertion sort: rows hold few crossings (usually two).
+		for a := 1; a < len(ks); a++ {
+			v := ks[a]
+			b := a
+			for b > 0 && ks[b-1] > v {
+				ks[b] = ks[b-1]
+				b--
+			}
+			ks[b] = v
+		}
+		wind := 0
+		var x0 int32
+		for _, v := range ks {
+			d := 1
+			if v&1 == 0 {
+				d = -1
+			}
+			was := wind
+			wind += d
+			if was == 0 {
+				x0 = v >> 1
+			} else if wind == 0 {
+				if x1 := v >> 1; x1 > x0 {
+					sp = append(sp, x0, x1)
+				}
+			}
+		}
+	}
+	row[nr] = int32(len(sp))
+	s.sp = sp
+}
+
+// fillSpans stores packed colour p in the spans of rows y0..y1-1 of the
+// image, where row ya+r of the spans (rows, sp as built by buildSpans) is
+// image row ya+r+dy and span columns are shifted by dx; spans are clamped
+// to dst's columns.
+func fillSpans(dst *image.RGBA, rows, sp []int32, ya, dx, dy, y0, y1 int, p uint32) {
+	minX, maxX := dst.Rect.Min.X, dst.Rect.Max.X
+	p2 := uint64(p) | uint64(p)<<32
+	for y := y0; y < y1; y++ {
+		r := y - dy - ya
+		s, e := rows[r], rows[r+1]
+		if s == e {
+			continue
+		}
+		base := dst.PixOffset(0, y)
+		for k := s; k < e; k += 2 {
+			a, b := max(int(sp[k])+dx, minX), min(int(sp[k+1])+dx, maxX)
+			if a >= b {
+				continue
+			}
+			d := dst.Pix[base+4*(a-dst.Rect.Min.X) : base+4*(b-dst.Rect.Min.X)]
+			for len(d) >= 16 {
+				binary.LittleEndian.PutUint64(d, p2)
+				binary.LittleEndian.PutUint64(d[8:], p2)
+				d = d[16:]
+			}
+			for len(d) >= 4 {
+				binary.LittleEndian.PutUint32(d, p)
+				d = d[4:]
+			}
+		}
+	}
+}
+
+// addSpans adds full coverage over the spans of rows y0..y1-1 (see
+// fillSpans) to the buffer; they must lie in the buffer's clip rows.
+func (c *covBuf) addSpans(rows, sp []int32, ya, dx, dy, y0, y1 int) {
+	clip := c.clip
+	stride := clip.Dx()
+	for y := y0; y < y1; y++ {
+		r := y - dy - ya
+		k := y - clip.Min.Y
+		for q := rows[r]; q < rows[r+1]; q += 2 {
+			a, b := max(int(sp[q])+dx, clip.Min.X)-clip.Min.X, min(int(sp[q+1])+dx, clip.Max.X)-clip.Min.X
+			if a >= b {
+				continue
+			}
+			row := c.pix[k*stride+a : k*stride+b]
+			for x := range row {
+				row[x] = 255
+			}
+			c.mark(k, a, b)
+		}
+	}
+}
+
+// cachedSpans returns the spans entry of area i (see cachedMask, whose
+// entry it shares: ox, oy, w, h, border), building and storing it first if
+// needed; nil when the area is empty.
+func (w *worker) cachedSpans(job *renderJob, i int) *maskEntry {
+	c := job.masks
+	if e := c.entries[i].Load(); e != nil {
+		return e
+	}
+	t := xform{s: job.xf.s, tx: job.fx, ty: job.fy}
+	it := job.areaLevel.get(&job.sc.area, i, &w.simp)
+	start := len(w.xy)
+	startEdge := len(w.edge)
+	w.tmpRings = w.tmpRings[:0]
+	w.appendItem(it, t)
+	defer func() {
+		w.xy, w.edge, w.tmpRings = w.xy[:start], w.edge[:startEdge], w.tmpRings[:0]
+	}()
+	pts := w.xy[start:]
+	if len(pts) < 6 {
+		return nil
+	}
+	minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
+	for k := 2; k < len(pts); k += 2 {
+		minX, maxX = min(minX, pts[k]), max(maxX, pts[k])
+		minY, maxY = min(minY, pts[k+1]), max(maxY, pts[k+1])
+	}
+	ox, oy := int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
+	mw, mh := int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy
+	if mw <= 0 || mh <= 0 {
+		return nil
+	}
+	w.spans.buildSpans(it, t, oy, oy+mh, float64(ox), float64(ox+mw))
+	if c.bytes.Add(int64(4*(len(w.spans.sp)+mh+1))) > maxCacheBytes {
+		return nil
+	}
+	ar := &w.arenas[slotAreas]
+	ar.sync(c, job.masksGen)
+	e := arenaNew(&ar.masks)
+	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh,
+		spanRows: arenaAlloc(&ar.i32, mh+1), spans: arenaAlloc(&ar.i32, len(w.spans.sp))}
+	copy(e.spanRows, w.spans.row[:mh+1])
+	copy(e.spans, w.spans.sp)
+	if job.hairW > 0 {
+		w.borderOf(job, e, start)
+	}
+	if !c.entries[i].CompareAndSwap(nil, e) {
+		return c.entries[i].Load()
+	}
+	return e
+}
+
+// spanArea fills area i in the strip clip with spans, from the cache when
+// the area lies inside the image (inside), and draws its border (hairlines:
+// now from the cache entry, or later from w.drawn). lit adds it to the
+// highlight's coverage.
+func (w *worker) spanArea(job *renderJob, clip image.Rectangle, i int, lit, inside bool) {
+	p := job.sc.fills[i].packed()
+	if job.masks != nil && inside {
+		if e := w.cachedSpans(job, i); e != nil {
+			dy := job.ity
+			y0, y1 := max(e.oy+dy, clip.Min.Y), min(e.oy+e.h+dy, clip.Max.Y)
+			if y0 < y1 {
+				fillSpans(job.dst, e.spanRows, e.spans, e.oy, job.itx, dy, y0, y1, p)
+				if lit {
+					w.hcov.addSpans(e.spanRows, e.spans, e.oy, job.itx, dy, y0, y1)
+				}
+			}
+			w.drawBorderPlots(job, clip, e)
+			return
+		}
+	}
+	r0 := int32(len(w.rings))
+	w.transformArea(job, i)
+	r1 := int32(len(w.rings))
+	if r0 == r1 {
+		return
+	}
+	w.drawn = append(w.drawn, drawnArea{r0: r0, r1: r1})
+	it := job.areaLevel.get(&job.sc.area, i, &w.simp)
+	ya, yb := clip.Min.Y-job.sdy, clip.Max.Y-job.sdy
+	w.spans.buildSpans(it, job.sx, ya, yb, float64(clip.Min.X-job.sdx), float64(clip.Max.X-job.sdx))
+	fillSpans(job.dst, w.spans.row, w.spans.sp, ya, job.sdx, job.sdy, clip.Min.Y, clip.Max.Y, p)
+	if lit {
+		w.hcov.addSpans(w.spans.row, w.spans.sp, ya, job.sdx, job.sdy, clip.Min.Y, clip.Max.Y)
+	}
+}
