@@ -3,7 +3,6 @@ package mapview
 import (
 	"encoding/binary"
 	"image"
-	"math"
 	"slices"
 )
 
@@ -254,26 +253,8 @@ func (w *worker) cachedSpans(job *renderJob, i int) *maskEntry {
 	if e := c.entries[i].Load(); e != nil {
 		return e
 	}
-	t := xform{s: job.xf.s, tx: job.fx, ty: job.fy}
-	it := job.areaLevel.get(&job.sc.area, i, &w.simp)
-	start := len(w.xy)
-	startEdge := len(w.edge)
-	w.tmpRings = w.tmpRings[:0]
-	w.appendItem(it, t)
-	defer func() {
-		w.xy, w.edge, w.tmpRings = w.xy[:start], w.edge[:startEdge], w.tmpRings[:0]
-	}()
-	pts := w.xy[start:]
-	if len(pts) < 6 {
-		return nil
-	}
-	minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
-	for k := 2; k < len(pts); k += 2 {
-		minX, maxX = min(minX, pts[k]), max(maxX, pts[k])
-		minY, maxY = min(minY, pts[k+1]), max(maxY, pts[k+1])
-	}
-	ox, oy := int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
-	mw, mh := int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy
+	it, t, start, ox, oy, mw, mh, release := w.areaPixels(job, i)
+	defer release()
 	if mw <= 0 || mh <= 0 {
 		return nil
 	}
