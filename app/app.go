@@ -132,6 +132,10 @@ func New(a fyne.App) *Meridian {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}, func(fyne.Shortcut) { m.undo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}, func(fyne.Shortcut) { m.redo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: mod}, func(fyne.Shortcut) { m.redo() })
+	// Fyne's desktop driver turns Ctrl+Z and Ctrl+Y (Cmd on macOS) into its
+	// own undo and redo shortcuts before custom ones are matched.
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { m.undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { m.redo() })
 	return m
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 
 	"github.com/meridianplan/meridian/app/mapview"
 	"github.com/meridianplan/meridian/geo"
@@ -35,6 +36,10 @@ type viewOptions struct {
 }
 
 const defaultClasses = 5
+
+// legendNameMax is the most characters of a territory name shown in the
+// legend and on map labels (longer names end with "…").
+const legendNameMax = 28
 
 func (o viewOptions) k() int {
 	if o.classes <= 0 {
@@ -105,6 +110,7 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 		d.neighbors = append(d.neighbors, [2]int{b.A, b.B})
 	}
 	labels := s.edges.LabelPoints(group, n, 0)
+	room := make([]float64, 0, n) // per entry of d.labels: its inscribed radius
 	d.labelAt = make([]orb.Point, n)
 	for i, t := range snap.Territories {
 		d.labelAt[i] = orb.Point{math.NaN(), math.NaN()}
@@ -118,7 +124,7 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 			d.outlines = append(d.outlines, lines)
 			d.colors = append(d.colors, darken(parseHexColor(t.Color, whiteSpaceColor), drawnColorMix))
 			if !ok {
-				at, _ = geo.PolyLabel(plane, 0)
+				at, labels[i].Dist = geo.PolyLabel(plane, 0)
 				ok = true
 			}
 		}
@@ -129,13 +135,26 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 		tm := d.metrics.Territories[i]
 		d.labels = append(d.labels, mapview.Label{
 			At:    at,
-			Text:  t.Name + "\n" + labelMetric(tm),
+			Text:  ellipsis(t.Name, legendNameMax) + "\n" + labelMetric(tm),
 			Size:  labelBaseSize * o.labelSize(),
 			Color: labelColor,
 			Halo:  labelHalo,
 			Bold:  true, // the territory name; the metric line stays regular
 		})
+		room = append(room, labels[i].Dist)
 	}
+	// Where labels collide the map keeps the first (see mapview.Label):
+	// the territories with the most room inside them come first.
+	order := make([]int, len(d.labels))
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool { return room[order[a]] > room[order[b]] })
+	sorted := make([]mapview.Label, len(d.labels))
+	for k, j := range order {
+		sorted[k] = d.labels[j]
+	}
+	d.labels = sorted
 	return d
 }
 
@@ -202,7 +221,7 @@ func (s *session) fills(o viewOptions, snap *planner.Scenario, m planner.Metrics
 				tm := m.Territories[i]
 				detail = fmt.Sprintf("%s accts · %s people (%s)", formatCount(float64(tm.Accounts)), formatCount(tm.Population), formatPercent(tm.Deviation.Population))
 			}
-			legend = append(legend, legendEntry{palette[i], t.Name, detail})
+			legend = append(legend, legendEntry{palette[i], ellipsis(t.Name, legendNameMax), detail})
 		}
 		for i := range out {
 			out[i] = whiteSpaceColor
@@ -237,31 +256,65 @@ func (s *session) fills(o viewOptions, snap *planner.Scenario, m planner.Metrics
 			}
 		}
 	}
+	if o.colorBy == byDeviation {
+		return deviationFills(values, known)
+	}
 	cl, err := planner.Classify(values, known, o.k(), o.method)
 	if err != nil {
 		return s.fills(viewOptions{}, snap, m)
 	}
-	if o.colorBy == byDeviation {
-		ramp = planner.DivergingRamp(cl.Len())
-	} else {
-		ramp = planner.SequentialRamp(cl.Len())
-	}
+	ramp = planner.SequentialRamp(cl.Len())
 	for i := range out {
 		out[i] = whiteSpaceColor
 		if c := cl.Class[i]; c >= 0 && c < len(ramp) {
 			out[i] = parseHexColor(ramp[c], whiteSpaceColor)
 		}
 	}
-	format := formatCount
-	if o.colorBy == byDeviation {
-		format = formatPercent
-	}
 	legend := make([]legendEntry, 0, cl.Len()+1)
 	for c := 0; c < cl.Len(); c++ {
-		legend = append(legend, legendEntry{parseHexColor(ramp[c], whiteSpaceColor), cl.Label(c, format), fmt.Sprintf("%s units", formatCount(float64(cl.Counts[c])))})
+		legend = append(legend, legendEntry{parseHexColor(ramp[c], whiteSpaceColor), cl.Label(c, formatCount), fmt.Sprintf("%s units", formatCount(float64(cl.Counts[c])))})
 	}
 	if cl.Unknown > 0 {
 		legend = append(legend, legendEntry{whiteSpaceColor, "No data", fmt.Sprintf("%s units", formatCount(float64(cl.Unknown)))})
+	}
+	return out, legend
+}
+
+// deviationBreaks are the fixed class limits of deviation colouring, in
+// percent from the mean. They are symmetric around 0 so that the neutral
+// middle class always means "within ±10% of the mean" whatever the data
+// (data-driven classes would let a badly under-loaded territory look
+// balanced).
+var deviationBreaks = []float64{-30, -10, 10, 30}
+
+// deviationFills colours units by their territory's deviation in fixed
+// symmetric classes (deviationBreaks) with ColorBrewer's PuOr ramp:
+// orange below the mean, neutral within ±10%, purple above.
+func deviationFills(values []float64, known []bool) ([]color.NRGBA, []legendEntry) {
+	ramp := planner.DivergingRamp(len(deviationBreaks) + 1)
+	out := make([]color.NRGBA, len(values))
+	counts := make([]int, len(ramp))
+	unknown := 0
+	for i, v := range values {
+		if !known[i] {
+			out[i] = whiteSpaceColor
+			unknown++
+			continue
+		}
+		c := sort.SearchFloat64s(deviationBreaks, v)
+		if c < len(deviationBreaks) && v == deviationBreaks[c] && v > 0 {
+			c++ // a limit above the mean belongs to the class above it
+		}
+		counts[c]++
+		out[i] = parseHexColor(ramp[c], whiteSpaceColor)
+	}
+	labels := []string{"below −30%", "−30% to −10%", "within ±10%", "+10% to +30%", "above +30%"}
+	legend := make([]legendEntry, 0, len(ramp)+1)
+	for c := range ramp {
+		legend = append(legend, legendEntry{parseHexColor(ramp[c], whiteSpaceColor), labels[c], fmt.Sprintf("%s units", formatCount(float64(counts[c])))})
+	}
+	if unknown > 0 {
+		legend = append(legend, legendEntry{whiteSpaceColor, "White space", fmt.Sprintf("%s units", formatCount(float64(unknown)))})
 	}
 	return out, legend
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -177,6 +178,12 @@ func (m *Meridian) refreshToolbar() {
 		} else {
 			e.boundary.Disable()
 		}
+	} else if len(s.scenario.Territories) > 0 {
+		// The active territory is gone (undone or deleted): the first one
+		// takes its place, so that painting goes on.
+		e.activeID = s.scenario.Territories[0].ID
+		e.active.SetSelected(s.scenario.Territories[0].Name)
+		setEnabled(e.boundary, len(s.scenario.Territories[0].Boundary) > 0)
 	} else {
 		e.activeID = 0
 		e.active.ClearSelected()
@@ -388,18 +395,7 @@ func (m *Meridian) askTerritoryName(done func(name string)) {
 	s := m.session
 	entry := widget.NewEntry()
 	entry.SetText(fmt.Sprintf("Territory %d", len(s.scenario.Territories)+1))
-	entry.Validator = func(v string) error {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return errors.New("a territory needs a name")
-		}
-		for _, t := range s.scenario.Territories {
-			if t.Name == v {
-				return fmt.Errorf("%q is taken", v)
-			}
-		}
-		return nil
-	}
+	entry.Validator = func(v string) error { return checkTerritoryName(s, v) }
 	d := dialog.NewForm("New territory", "Create", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", entry)},
 		func(ok bool) {
@@ -407,9 +403,33 @@ func (m *Meridian) askTerritoryName(done func(name string)) {
 				done(strings.TrimSpace(entry.Text))
 			}
 		}, m.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	m.win.Canvas().Focus(entry)
+}
+
+// maxTerritoryName is the longest territory name, in characters: longer
+// names do not fit the legend, the table or a map label.
+const maxTerritoryName = 40
+
+// checkTerritoryName checks a new territory's name: not empty, at most
+// maxTerritoryName characters, and not the name of another territory of
+// the scenario, ignoring case and surrounding spaces.
+func checkTerritoryName(s *session, v string) error {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return errors.New("a territory needs a name")
+	case utf8.RuneCountInString(v) > maxTerritoryName:
+		return fmt.Errorf("at most %d characters", maxTerritoryName)
+	}
+	for _, t := range s.scenario.Territories {
+		if strings.EqualFold(strings.TrimSpace(t.Name), v) {
+			return fmt.Errorf("%q is taken", t.Name)
+		}
+	}
+	return nil
 }
 
 // createTerritory makes a new territory named name of the units sel and
@@ -470,14 +490,16 @@ func (m *Meridian) polygonDrawn(ring orb.Ring) {
 	choice := widget.NewRadioGroup(choices, nil)
 	choice.Required = true
 	choice.SetSelected(choices[0])
-	inside := 0
-	ds := planner.Scenario{Territories: []planner.Territory{{ID: 1, Boundary: b}}}
-	for k := range s.plan.Accounts {
-		if ds.AccountTerritory(&s.plan.Accounts[k]) == 1 {
-			inside++
-		}
+	inside, taken := drawnCounts(s, b)
+	text := fmt.Sprintf("%s accounts lie inside the shape; they will belong to its territory whatever their %s.", formatCount(float64(inside)), strings.ToLower(s.plan.UnitLevel))
+	if taken > 0 {
+		text = fmt.Sprintf("%s accounts lie inside the shape. %s of them are inside an earlier drawn boundary and stay with it; the other %s will belong to the shape's territory whatever their %s.",
+			formatCount(float64(inside)), formatCount(float64(taken)), formatCount(float64(inside-taken)), strings.ToLower(s.plan.UnitLevel))
 	}
-	info := widget.NewLabel(fmt.Sprintf("%s accounts lie inside the shape; they will belong to its territory whatever their %s.", formatCount(float64(inside)), strings.ToLower(s.plan.UnitLevel)))
+	if t := s.territory(m.ed.activeID); t != nil && len(t.Boundary) > 0 {
+		text += " Choosing " + t.Name + " replaces its current drawn boundary."
+	}
+	info := widget.NewLabel(text)
 	info.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Drawn boundary", "Save", "Cancel",
 		container.NewVBox(info, choice, newName), func(ok bool) {
@@ -486,8 +508,8 @@ func (m *Meridian) polygonDrawn(ring orb.Ring) {
 			}
 			if choice.Selected == choices[0] {
 				name := strings.TrimSpace(newName.Text)
-				if name == "" || s.scenario.TerritoryByName(name) != nil {
-					m.showError(fmt.Errorf("%q is empty or taken; draw the shape again with another name", name))
+				if err := checkTerritoryName(s, name); err != nil {
+					m.showError(fmt.Errorf("The name %q cannot be used (%v); draw the shape again with another name", name, err))
 					return
 				}
 				m.createTerritory(name, nil, b)
@@ -503,6 +525,29 @@ func (m *Meridian) polygonDrawn(ring orb.Ring) {
 		}, m.win)
 	d.Resize(fyne.NewSize(480, d.MinSize().Height))
 	d.Show()
+}
+
+// drawnCounts returns how many accounts lie inside the drawn boundary b
+// (lon/lat), and how many of those an earlier drawn boundary of the
+// scenario already owns (it keeps them: the first boundary wins).
+func drawnCounts(s *session, b orb.Polygon) (inside, taken int) {
+	probe := planner.Scenario{Territories: []planner.Territory{{ID: 1, Boundary: b}}}
+	earlier := planner.Scenario{}
+	for _, t := range s.scenario.Territories {
+		if len(t.Boundary) > 0 {
+			earlier.Territories = append(earlier.Territories, planner.Territory{ID: t.ID, Boundary: t.Boundary})
+		}
+	}
+	for k := range s.plan.Accounts {
+		a := &s.plan.Accounts[k]
+		if probe.AccountTerritory(a) == 1 {
+			inside++
+			if len(earlier.Territories) > 0 && earlier.AccountTerritory(a) != 0 {
+				taken++
+			}
+		}
+	}
+	return inside, taken
 }
 
 // closeRing returns r with its first point repeated at the end.
@@ -582,11 +627,16 @@ func (m *Meridian) zoomToActive() {
 	m.mapView.ZoomTo(b)
 }
 
-// ringProblem returns what is wrong with a drawn ring, for the user.
+// ringProblem returns what is wrong with a drawn ring, for the user, with
+// edges counted from 1 in the order the points were clicked.
 func ringProblem(err error) string {
 	var re *geo.RingError
-	if errors.As(err, &re) {
-		return re.Message()
+	if !errors.As(err, &re) {
+		return err.Error()
 	}
-	return err.Error()
+	switch re.Reason {
+	case geo.RingCrosses, geo.RingTouches, geo.RingOverlaps:
+		return fmt.Sprintf("the boundary crosses or touches itself: side %d meets side %d (sides counted from the first point clicked)", re.EdgeA+1, re.EdgeB+1)
+	}
+	return re.Message()
 }

@@ -245,6 +245,9 @@ func TestLassoNewTerritory(t *testing.T) {
 	}
 	m.undo()
 	waitDerived(t, derived)
+	if m.ed.activeID != s.scenario.Territories[0].ID {
+		t.Errorf("after undoing the new territory the active one is %d, want the first", m.ed.activeID)
+	}
 	if len(s.scenario.Territories) != 9 || s.scenario.Alignment["19153"] != ne {
 		t.Errorf("after undo: %d territories, Polk in %d", len(s.scenario.Territories), s.scenario.Alignment["19153"])
 	}
@@ -281,6 +284,13 @@ func TestDrawnBoundary(t *testing.T) {
 		t.Errorf("drawn accounts %d, want %d", s.metrics.DrawnAccounts, inside)
 	}
 
+	// A bigger shape around it: its accounts stay with Manhattan, the
+	// first drawn boundary.
+	big := geo.AlbersUSA.InvertPolygon(orb.Polygon{geo.AlbersUSA.Polygon(orb.Polygon{{{-74.1, 40.6}, {-73.7, 40.6}, {-73.7, 41.0}, {-74.1, 41.0}, {-74.1, 40.6}}})[0]})
+	if in, taken := drawnCounts(s, big); taken != inside || in <= inside {
+		t.Errorf("bigger shape: %d inside, %d taken; want more than %d, %d taken", in, taken, inside, inside)
+	}
+
 	before := len(s.scenario.Territories)
 	bowtie := orb.Ring{ring[0], ring[2], ring[1], ring[3], ring[0]}
 	m.polygonDrawn(bowtie)
@@ -307,9 +317,42 @@ func TestChoropleth(t *testing.T) {
 	if fills[la] != top {
 		t.Errorf("Los Angeles fill %v, want the top class %v", fills[la], top)
 	}
+	// Deviation: fixed classes symmetric around the mean. South Atlantic
+	// (+84.4% population) is above +30%, New England (−59.3%) below −30%,
+	// West South Central (+14.0%) in +10% to +30%.
+	m.ed.colorBy.SetSelectedIndex(int(byDeviation))
+	got = m.legend.texts()
+	if got[0] != "Territory population vs mean" || got[3] != "within ±10% 0 units" || !strings.HasPrefix(got[6], "White space") {
+		t.Errorf("deviation legend = %q", got)
+	}
+	fills, _ = m.session.fills(m.ed.options(), m.session.scenario, m.session.metrics)
+	ramp := planner.DivergingRamp(5)
+	idx := m.session.plan.UnitIndex()
+	for code, class := range map[string]int{"12086": 4, "25025": 0, "48201": 3} { // Miami-Dade, Suffolk MA, Harris TX
+		if want := parseHexColor(ramp[class], whiteSpaceColor); fills[idx[code]] != want {
+			t.Errorf("%s fill %v, want class %d %v", code, fills[idx[code]], class, want)
+		}
+	}
+	if !m.ed.method.Disabled() {
+		t.Error("the class method can be changed for deviation")
+	}
 	m.ed.colorBy.SetSelectedIndex(int(byTerritory))
 	if got := m.legend.texts(); got[0] != "Territories" {
 		t.Errorf("legend after switching back = %q", got)
+	}
+}
+
+// New territory names: not empty, not too long, not another territory's
+// name in any case.
+func TestCheckTerritoryName(t *testing.T) {
+	m, _ := editingMeridian(t)
+	for name, ok := range map[string]bool{
+		"Gulf Coast": true, "": false, "   ": false, " pacific ": false, "PACIFIC": false,
+		strings.Repeat("x", maxTerritoryName): true, strings.Repeat("x", maxTerritoryName+1): false,
+	} {
+		if err := checkTerritoryName(m.session, name); (err == nil) != ok {
+			t.Errorf("%q: %v", name, err)
+		}
 	}
 }
 
@@ -347,6 +390,9 @@ func TestWriteMapPNG(t *testing.T) {
 			t.Errorf("territory %s colour %s: %d pixels", tr.Name, tr.Color, n)
 		}
 	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("picture mode %v, %v; want rw-r--r-- to share it", fi.Mode(), err)
+	}
 	if err := WriteMapPNG(t.Context(), plan, out, 5000, time.Now()); planner.ErrorCode(err) != planner.EINVALID {
 		t.Errorf("width 5000: %v", err)
 	}
@@ -383,8 +429,9 @@ func TestPresentation(t *testing.T) {
 	if d.labels[0].Size != labelBaseSize*presentLabelScale || m.session.derived.labels[0].Size != labelBaseSize {
 		t.Errorf("label sizes %v / %v", d.labels[0].Size, m.session.derived.labels[0].Size)
 	}
-	if d.labels[0].Text != "New England" || !strings.HasPrefix(m.session.derived.labels[0].Text, "New England\n289 accts") {
-		t.Errorf("labels %q / %q", d.labels[0].Text, m.session.derived.labels[0].Text)
+	k := slices.IndexFunc(m.session.derived.labels, func(l mapview.Label) bool { return strings.HasPrefix(l.Text, "New England\n") })
+	if k < 0 || d.labels[k].Text != "New England" || m.session.derived.labels[k].Text != "New England\n289 accts · pop. −59.3%" {
+		t.Errorf("New England label %d in %+v", k, m.session.derived.labels)
 	}
 	p.win.Close()
 	if m.presentation != nil {

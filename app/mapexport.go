@@ -121,6 +121,10 @@ func writePNGAtomic(path string, img image.Image) error {
 	if err := tmp.Close(); err != nil {
 		return planner.Errorf(planner.EIO, "Cannot write %s: %v", path, err)
 	}
+	// CreateTemp makes the file private; a picture is for sharing.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return planner.Errorf(planner.EIO, "Cannot write %s: %v", path, err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return planner.Errorf(planner.EIO, "Cannot write %s: %v", path, err)
 	}

@@ -106,7 +106,7 @@ func (m *Meridian) applyFills() {
 // viewChanged is called when the colour mode or classes change.
 func (m *Meridian) viewChanged() {
 	o := m.ed.options()
-	if o.colorBy == byTerritory {
+	if o.colorBy == byTerritory || o.colorBy == byDeviation { // deviation has fixed classes
 		m.ed.method.Disable()
 	} else {
 		m.ed.method.Enable()
@@ -198,7 +198,9 @@ func (m *Meridian) reload() {
 // toolbarRow is the map's toolbar (two rows: editing, then viewing) with
 // the selection bar below it.
 func (m *Meridian) toolbarRow() fyne.CanvasObject {
-	return container.NewVBox(container.NewHScroll(m.ed.bar), container.NewHScroll(m.ed.viewBar), m.ed.selBar)
+	// Each row scrolls sideways rather than widen the map pane (a wider
+	// minimum would move the split and refit the map under the cursor).
+	return container.NewVBox(container.NewHScroll(m.ed.bar), container.NewHScroll(m.ed.viewBar), container.NewHScroll(m.ed.selBar))
 }
 
 // mapWithLegend stacks the legend in the map's bottom-right corner (over

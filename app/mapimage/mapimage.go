@@ -71,8 +71,8 @@ type Options struct {
 	Subtitle string    // second line, e.g. the scenario and the metric shown
 	Date     time.Time // printed in the footer as "30 November 2026"; zero: left out
 
-	ScaleNote   string // footer, left, e.g. "Scale at the centre: 1 cm ≈ 95 km"
-	Attribution string // footer, right, e.g. "Boundaries: US Census Bureau"
+	ScaleNote   string // footer, first line, e.g. "Scale at the centre: 1 cm ≈ 95 km"
+	Attribution string // footer, a line of its own, e.g. "Boundaries: US Census Bureau"
 
 	LegendTitle string // optional heading of the legend, e.g. "Territories"
 	// Legend entries in display order. Up to the number that fits in one
@@ -270,7 +270,11 @@ func computeLayout(o Options, fs *faces) (Layout, error) {
 	}
 	bottom := H - m
 	if left, right := o.footerTexts(); left != "" || right != "" {
-		l.Footer = image.Rect(m, H-m-round(sc.line(sizeFooter)), W-m, H-m)
+		lines := 1
+		if left != "" && right != "" {
+			lines = 2 // the attribution gets a line of its own
+		}
+		l.Footer = image.Rect(m, H-m-lines*round(sc.line(sizeFooter)), W-m, H-m)
 		bottom = l.Footer.Min.Y - gap
 	}
 	if bottom-top < H/4 {
@@ -471,24 +475,19 @@ func Compose(m image.Image, o Options) (*image.RGBA, error) {
 		}
 	}
 
-	// Footer: scale note and date at the left, attribution at the right.
+	// Footer: scale note and date on the first line; the attribution on a
+	// line of its own below (or alone), cut short with "…" only when even a
+	// full line is too narrow.
 	if left, right := o.footerTexts(); left != "" || right != "" {
 		f := l.Footer
-		gap := px(spaceGap)
-		rightW := 0
-		if right != "" {
-			leftW := font.MeasureString(fs.footer, left).Ceil()
-			rightW = min(font.MeasureString(fs.footer, right).Ceil(), max(f.Dx()-leftW-gap, f.Dx()*35/100))
-			right = fitText(fs.footer, right, rightW)
-			rightW = font.MeasureString(fs.footer, right).Ceil()
-			drawText(dst, fs.footer, inkGrey, f.Max.X-rightW, f.Min.Y, rightW, right)
-		}
+		y := f.Min.Y
 		if left != "" {
-			w := f.Dx()
-			if rightW > 0 {
-				w -= rightW + gap
-			}
-			drawText(dst, fs.footer, inkGrey, f.Min.X, f.Min.Y, w, left)
+			drawText(dst, fs.footer, inkGrey, f.Min.X, y, f.Dx(), left)
+			y += f.Dy() / 2
+		}
+		if right != "" {
+			right = fitText(fs.footer, right, f.Dx())
+			drawText(dst, fs.footer, inkGrey, f.Min.X, y, f.Dx(), right)
 		}
 	}
 	return dst, nil

@@ -18,7 +18,9 @@ import (
 // Label is a text drawn into the map image, centred on a plane point, at a
 // fixed size on screen (it does not scale with the zoom). Labels are drawn
 // over every other layer, in the order given, so they also appear in
-// exports made with Render and RenderTo.
+// exports made with Render and RenderTo. They never overlap: a label that
+// would overlap one before it keeps only its first line, or is left out
+// when even that overlaps (so put the most important labels first).
 type Label struct {
 	// At is the point (plane units) the text block is centred on.
 	At orb.Point
@@ -253,9 +255,27 @@ type placedLabel struct {
 	text, halo prgba
 }
 
+// labelGap is the least room, in device-independent pixels, kept between
+// two labels' sprites (halo included).
+const labelGap = 2
+
 // placeLabels rasterizes (or finds) the sprites of the scene's labels and
-// places those that meet r.
+// places those that meet r. Labels never overlap: in the order given (the
+// first has priority), a label whose sprite would overlap one already
+// placed is shortened to its first line, and left out when even that
+// overlaps. The result depends on the view only, not on r.
 func (job *renderJob) placeLabels(r image.Rectangle) {
+	var taken []image.Rectangle
+	gap := int(math.Ceil(labelGap * job.ps))
+	free := func(b image.Rectangle) bool {
+		b = b.Inset(-gap)
+		for _, t := range taken {
+			if t.Overlaps(b) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, l := range job.sc.labels {
 		if l.Text == "" || !finite(l.At) || (l.Color.A == 0 && l.Halo.A == 0) {
 			continue
@@ -274,14 +294,32 @@ func (job *renderJob) placeLabels(r image.Rectangle) {
 		if !(math.Abs(px) < 1<<30 && math.Abs(py) < 1<<30) {
 			continue
 		}
-		sp := labelSpriteFor(labelKey{text: l.Text, sizePx: size * float32(job.ps), haloPx: halo, bold: l.Bold})
+		text := l.Text
+		var sp *labelSprite
+		var x, y int
+		for {
+			sp = labelSpriteFor(labelKey{text: text, sizePx: size * float32(job.ps), haloPx: halo, bold: l.Bold})
+			if sp == nil {
+				break
+			}
+			// Rounded (not floored) so that a label on a whole pixel stays
+			// there when the translation is snapped to a cached phase (see
+			// maskcache.go).
+			x, y = int(math.Floor(px+0.5))-sp.ax, int(math.Floor(py+0.5))-sp.ay
+			if free(image.Rect(x, y, x+sp.w, y+sp.h)) {
+				break
+			}
+			first, _, multi := strings.Cut(text, "\n")
+			if !multi {
+				sp = nil
+				break
+			}
+			text = first
+		}
 		if sp == nil {
 			continue
 		}
-		// Rounded (not floored) so that a label on a whole pixel stays there
-		// when the translation is snapped to a cached phase (see
-		// maskcache.go).
-		x, y := int(math.Floor(px+0.5))-sp.ax, int(math.Floor(py+0.5))-sp.ay
+		taken = append(taken, image.Rect(x, y, x+sp.w, y+sp.h))
 		if !image.Rect(x, y, x+sp.w, y+sp.h).Overlaps(r) {
 			continue
 		}
