@@ -67,20 +67,13 @@ func (h *highlight) has(i int) bool { return i < len(h.in) && h.in[i] }
 // building it on first use.
 func (h *highlight) boundary(sc *scene) *lineLayer {
 	h.once.Do(func() {
-		type seg struct{ a, b orb.Point }
-		key := func(a, b orb.Point) seg {
-			if less(b, a) {
-				a, b = b, a
-			}
-			return seg{a, b}
-		}
 		ps := &sc.area
-		count := make(map[seg]int32)
+		count := make(map[segKey]int32)
 		for _, i := range h.areas {
 			for j := ps.item[i]; j < ps.item[i+1]; j++ {
 				r := ps.pts[ps.start[j]:ps.start[j+1]]
 				for k := range r {
-					count[key(r[k], r[(k+1)%len(r)])]++
+					count[segKeyOf(r[k], r[(k+1)%len(r)])]++
 				}
 			}
 		}
@@ -89,7 +82,7 @@ func (h *highlight) boundary(sc *scene) *lineLayer {
 			for j := ps.item[i]; j < ps.item[i+1]; j++ {
 				r := ps.pts[ps.start[j]:ps.start[j+1]]
 				n := len(r)
-				outer := func(k int) bool { return count[key(r[k%n], r[(k+1)%n])] == 1 }
+				outer := func(k int) bool { return count[segKeyOf(r[k%n], r[(k+1)%n])] == 1 }
 				// Start after an inner segment, if any.
 				k0 := -1
 				for k := range n {

@@ -156,8 +156,8 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	if e := c.entries[i].Load(); e != nil {
 		return e
 	}
-	_, _, start, ox, oy, mw, mh, release := w.areaPixels(job, i)
-	defer release()
+	_, _, start, startEdge, ox, oy, mw, mh := w.areaPixels(job, i)
+	defer w.releasePixels(start, startEdge)
 	n := mw * mh
 	if mw <= 0 || mh <= 0 || mw > maxMaskWidth || n > maxCachedMaskPx || c.bytes.Add(int64(n+8*mh)) > maxCacheBytes {
 		return nil
@@ -334,20 +334,18 @@ func arenaNew[T any](s *slab[T]) *T { return &s.alloc(1)[0] }
 // areaPixels transforms area i's rings, simplified for the zoom level, into
 // w.xy from index start (ring ends in w.tmpRings) and returns them with
 // their pixel bound (ox, oy, mw×mh; 0×0 when the area has fewer than 3
-// vertices). release restores w's buffers; call it when done.
-func (w *worker) areaPixels(job *renderJob, i int) (it *simpItem, t xform, start, ox, oy, mw, mh int, release func()) {
+// vertices). Call w.releasePixels(start, startEdge) when done, to restore
+// w's buffers.
+func (w *worker) areaPixels(job *renderJob, i int) (it *simpItem, t xform, start, startEdge, ox, oy, mw, mh int) {
 	t = xform{s: job.xf.s, tx: job.fx, ty: job.fy}
 	it = job.areaLevel.get(&job.sc.area, i, &w.simp)
 	start = len(w.xy)
-	startEdge := len(w.edge)
+	startEdge = len(w.edge)
 	w.tmpRings = w.tmpRings[:0]
 	w.appendItem(it, t)
-	release = func() {
-		w.xy, w.edge, w.tmpRings = w.xy[:start], w.edge[:startEdge], w.tmpRings[:0]
-	}
 	pts := w.xy[start:]
 	if len(pts) < 6 {
-		return it, t, start, 0, 0, 0, 0, release
+		return it, t, start, startEdge, 0, 0, 0, 0
 	}
 	minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
 	for k := 2; k < len(pts); k += 2 {
@@ -356,5 +354,10 @@ func (w *worker) areaPixels(job *renderJob, i int) (it *simpItem, t xform, start
 	}
 	ox, oy = int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
 	mw, mh = int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy
-	return it, t, start, ox, oy, mw, mh, release
+	return it, t, start, startEdge, ox, oy, mw, mh
+}
+
+// releasePixels drops what areaPixels appended to w's buffers.
+func (w *worker) releasePixels(start, startEdge int) {
+	w.xy, w.edge, w.tmpRings = w.xy[:start], w.edge[:startEdge], w.tmpRings[:0]
 }

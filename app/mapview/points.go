@@ -262,17 +262,25 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 		if sp.stride != dst.Stride {
 			sp.opsFor(dst.Stride)
 		}
-		if mx >= clip.Min.X && my >= clip.Min.Y && mx+d.n <= clip.Max.X && my+d.n <= clip.Max.Y {
-			// The whole sprite is in the strip.
+		if mx >= clip.Min.X && mx+d.n <= clip.Max.X {
+			// The sprite's columns are in the strip: its rows in the strip
+			// (all of them, or those on this side of a strip edge).
+			r0, r1 := max(clip.Min.Y-my, 0), min(clip.Max.Y-my, d.n)
+			if r0 >= r1 {
+				continue
+			}
+			// base may be outside dst.Pix (sprite rows above the image);
+			// only the offsets of rows in the strip are used.
 			base := dst.PixOffset(mx, my)
-			pix := dst.Pix[base : base+(d.n-1)*dst.Stride+4*d.n]
-			for _, op := range sp.ops[k] {
+			pix := dst.Pix
+			for _, op := range sp.ops[k][sp.opRow[k][r0]:sp.opRow[k][r1]] {
+				o := base + int(op.off)
 				if op.n == 0 {
-					p := pix[op.off : op.off+4 : op.off+4]
+					p := pix[o : o+4 : o+4]
 					binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
 					continue
 				}
-				run := pix[op.off : op.off+4*op.n]
+				run := pix[o : o+4*int(op.n)]
 				for q := 0; q+4 <= len(run); q += 4 {
 					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
 				}

@@ -3,7 +3,8 @@ package mapview
 // The renderer. A render cuts the image into horizontal strips that workers
 // (one per CPU, at most 8) take in turn; in each strip it draws the
 // background, then every visible area and right after it its hairline
-// border, then the highlight's tint, the line layers (each set's strokes
+// border (less the segments that an opaque line overlay at least 1 dp wide
+// covers, see scene.coverAreaEdges), then the highlight's tint, the line layers (each set's strokes
 // merged into one coverage buffer, composited once; kept per strip for
 // renders of the same view), the points (pre-rendered sprites) and the
 // labels (pre-rendered glyph and halo coverage, see labels.go).

@@ -79,12 +79,15 @@ type scene struct {
 	geoms  []orb.MultiPolygon
 	geomID uint64 // identifies the area geometry (for the mask cache)
 	area   pathSet
-	bounds []orb.Bound // per area; empty areas get an inverted bound
-	all    orb.Bound   // union of the area bounds
-	hasAll bool
-	fills  []prgba
-	index  *gridIndex
-	order  []int32 // areas by decreasing max y: the drawing order
+	// areaDup is the area.dup of the geometry alone (shared borders);
+	// area.dup adds the segments under the line overlay (see coverAreaEdges).
+	areaDup []bool
+	bounds  []orb.Bound // per area; empty areas get an inverted bound
+	all     orb.Bound   // union of the area bounds
+	hasAll  bool
+	fills   []prgba
+	index   *gridIndex
+	order   []int32 // areas by decreasing max y: the drawing order
 
 	// lines is the overlay drawn over the areas (e.g. state borders),
 	// outlines the line sets drawn over it (e.g. territory outlines); nil
@@ -255,12 +258,73 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 			ringOrder = append(ringOrder, j)
 		}
 	}
+	s.areaDup = markRepeatsOrder(pts, ringStart, true, ringOrder)
 	s.area = pathSet{
 		pts: pts, start: ringStart, item: areaRing, closed: true,
-		dup:   markRepeatsOrder(pts, ringStart, true, ringOrder),
+		dup:   s.areaDup,
 		fixed: junctions(pts, ringStart),
 		simp:  &simpCache{},
 	}
+	s.coverAreaEdges()
+}
+
+// coverAreaEdges sets s.area.dup to s.areaDup plus the area segments that
+// are also segments (same end points, either direction) of the line overlay
+// when that overlay is opaque and at least 1 device-independent pixel wide:
+// their hairline border would be drawn under the line, so it is not drawn.
+// A change of the overlay gives the areas a new geometry id and
+// simplification cache, as their stroked segments changed.
+func (s *scene) coverAreaEdges() {
+	if s.areaDup == nil {
+		return
+	}
+	dup := s.areaDup
+	if l := s.lines; l != nil && l.width >= 1 && allOpaque(l.colors) {
+		ps := &l.paths
+		on := make(map[segKey]struct{}, len(ps.pts))
+		for j := 0; j+1 < len(ps.start); j++ {
+			pts := ps.pts[ps.start[j]:ps.start[j+1]]
+			for k := 0; k+1 < len(pts); k++ {
+				on[segKeyOf(pts[k], pts[k+1])] = struct{}{}
+			}
+		}
+		dup = nil
+		a := &s.area
+		for j := 0; j+1 < len(a.start); j++ {
+			r0, r1 := int(a.start[j]), int(a.start[j+1])
+			n := r1 - r0
+			for k := 0; k < n; k++ {
+				if s.areaDup[r0+k] {
+					continue
+				}
+				if _, ok := on[segKeyOf(a.pts[r0+k], a.pts[r0+(k+1)%n])]; ok {
+					if dup == nil {
+						dup = append([]bool(nil), s.areaDup...)
+					}
+					dup[r0+k] = true
+				}
+			}
+		}
+		if dup == nil {
+			dup = s.areaDup
+		}
+	}
+	if len(dup) == 0 || &dup[0] == &s.area.dup[0] {
+		return
+	}
+	s.area.dup = dup
+	s.area.simp = &simpCache{}
+	s.geomID = geomIDs.Add(1)
+}
+
+// allOpaque reports whether every colour of cs is opaque.
+func allOpaque(cs []prgba) bool {
+	for _, c := range cs {
+		if c.a != 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // markRepeats returns, per vertex of the paths pts[starts[j]:starts[j+1]],
@@ -276,8 +340,7 @@ func markRepeats(pts []orb.Point, starts []int32, closed bool) []bool {
 // markRepeatsOrder is markRepeats visiting the paths in the given order
 // (nil: in index order).
 func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int32) []bool {
-	type seg struct{ a, b orb.Point }
-	seen := make(map[seg]struct{}, len(pts))
+	seen := make(map[segKey]struct{}, len(pts))
 	dup := make([]bool, len(pts))
 	n := len(starts) - 1
 	for q := 0; q < n; q++ {
@@ -292,11 +355,7 @@ func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int3
 			last = n
 		}
 		for k := 0; k < last; k++ {
-			a, b := pts[r0+k], pts[r0+(k+1)%n]
-			if b[0] < a[0] || (b[0] == a[0] && b[1] < a[1]) {
-				a, b = b, a
-			}
-			key := seg{a, b}
+			key := segKeyOf(pts[r0+k], pts[r0+(k+1)%n])
 			if _, ok := seen[key]; ok {
 				dup[r0+k] = true
 			} else {
@@ -309,6 +368,7 @@ func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int3
 
 func (s *scene) setLines(lines orb.MultiLineString, c color.NRGBA, width float32) {
 	s.lines = newLineLayer([]orb.MultiLineString{lines}, []color.NRGBA{c}, width)
+	s.coverAreaEdges()
 }
 
 // setPoints keeps the finite points, sorted by decreasing y (north to south,
@@ -473,4 +533,15 @@ func (g *gridIndex) candidates(p orb.Point) []int32 {
 	x, y := g.cell(p)
 	c := y*g.nx + x
 	return g.items[g.start[c]:g.start[c+1]]
+}
+
+// segKey is a segment whatever its direction: its end points in order.
+type segKey struct{ a, b orb.Point }
+
+// segKeyOf returns the key of the segment from a to b (or from b to a).
+func segKeyOf(a, b orb.Point) segKey {
+	if less(b, a) {
+		a, b = b, a
+	}
+	return segKey{a, b}
 }

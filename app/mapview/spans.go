@@ -253,8 +253,8 @@ func (w *worker) cachedSpans(job *renderJob, i int) *maskEntry {
 	if e := c.entries[i].Load(); e != nil {
 		return e
 	}
-	it, t, start, ox, oy, mw, mh, release := w.areaPixels(job, i)
-	defer release()
+	it, t, start, startEdge, ox, oy, mw, mh := w.areaPixels(job, i)
+	defer w.releasePixels(start, startEdge)
 	if mw <= 0 || mh <= 0 {
 		return nil
 	}
