@@ -38,7 +38,7 @@ type editor struct {
 	bar        fyne.CanvasObject // editing: tools, active territory, undo
 	viewBar    fyne.CanvasObject // viewing: colours, zoom, presentation
 
-	selBar   *fyne.Container // shown while units are selected
+	selBar   *container.Scroll // shown while units are selected; scrolls sideways
 	selLabel *widget.Label
 
 	activeID  int64            // the active territory's ID, 0 for none
@@ -103,10 +103,12 @@ func (m *Meridian) newEditor() *editor {
 		fit, zoomT, e.boundary, present,
 	)
 	e.selLabel = widget.NewLabel("")
-	e.selBar = container.NewHBox(e.selLabel,
+	// The row scrolls sideways rather than widen the map pane (a wider
+	// minimum would move the split and refit the map under the cursor).
+	e.selBar = container.NewHScroll(container.NewHBox(e.selLabel,
 		widget.NewButton("Assign to active territory", m.assignSelection),
 		widget.NewButton("New territory from selection…", m.newTerritoryFromSelection),
-		widget.NewButton("Clear selection", m.clearSelection))
+		widget.NewButton("Clear selection", m.clearSelection)))
 	e.selBar.Hide()
 	return e
 }

@@ -198,9 +198,7 @@ func (m *Meridian) reload() {
 // toolbarRow is the map's toolbar (two rows: editing, then viewing) with
 // the selection bar below it.
 func (m *Meridian) toolbarRow() fyne.CanvasObject {
-	// Each row scrolls sideways rather than widen the map pane (a wider
-	// minimum would move the split and refit the map under the cursor).
-	return container.NewVBox(container.NewHScroll(m.ed.bar), container.NewHScroll(m.ed.viewBar), container.NewHScroll(m.ed.selBar))
+	return container.NewVBox(container.NewHScroll(m.ed.bar), container.NewHScroll(m.ed.viewBar), m.ed.selBar)
 }
 
 // mapWithLegend stacks the legend in the map's bottom-right corner (over
