@@ -371,6 +371,9 @@ func cmdMap(ctx context.Context, path, out string, width int, force bool, stdout
 	if absPath(out) == absPath(path) {
 		return fmt.Errorf("--out %s is the plan file itself; give another file name", out)
 	}
+	if !strings.EqualFold(filepath.Ext(out), ".png") {
+		return fmt.Errorf("--out %s: the picture is a PNG; give a file name ending in .png", out)
+	}
 	if err := checkOut(out, force); err != nil {
 		return err
 	}

@@ -204,6 +204,7 @@ func TestMap(t *testing.T) {
 		{[]string{"map", "--plan", plan, "--out", plan, "--force"}, "is the plan file itself"},
 		{[]string{"map", "--plan", plan, "--out", filepath.Join(dir, "w.png"), "--width", "4001"}, "400 to 4000 pixels wide; 4001"},
 		{[]string{"map", "--plan", plan}, "map needs --plan FILE.meridian and --out FILE.png"},
+		{[]string{"map", "--plan", plan, "--out", filepath.Join(dir, "z.jpg")}, "give a file name ending in .png"},
 	} {
 		if code, _, errOut := ctl(t, tc.args...); code != 1 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("meridianctl %q: exit %d, stderr %q, want %q", tc.args, code, errOut, tc.want)
