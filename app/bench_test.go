@@ -63,7 +63,7 @@ func nowForBench() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.U
 //   - applyDerived: the UI-thread part of showing its result (new outline
 //     and label layers, table, summary, legend);
 //   - derive: the background work that follows (metrics, dissolved
-//     territory outlines, label points, neighbours);
+//     territory outlines, label points);
 //   - outlines: dissolving all territory outlines alone (target: 50 ms).
 func BenchmarkEdit(b *testing.B) {
 	m := New(test.NewTempApp(b))
@@ -102,7 +102,7 @@ func BenchmarkEdit(b *testing.B) {
 	b.Run("applyDerived", func(b *testing.B) {
 		// The UI-thread part of showing a derive: outlines, labels, table,
 		// summary, fills and legend.
-		d := s.derive(s.snapshot(), viewOptions{})
+		d := s.derive(s.snapshot())
 		b.ReportAllocs()
 		for b.Loop() {
 			m.applyDerived(d)
@@ -111,7 +111,7 @@ func BenchmarkEdit(b *testing.B) {
 	b.Run("derive", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			s.derive(s.snapshot(), viewOptions{})
+			s.derive(s.snapshot())
 		}
 	})
 	b.Run("outlines", func(b *testing.B) {

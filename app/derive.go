@@ -31,8 +31,6 @@ type viewOptions struct {
 	colorBy colorBy
 	method  planner.ClassMethod // choropleth classes
 	classes int                 // number of classes, 0 = defaultClasses
-	// labelScale multiplies the label sizes (presentation view: larger).
-	labelScale float32
 }
 
 const defaultClasses = 5
@@ -46,13 +44,6 @@ func (o viewOptions) k() int {
 		return defaultClasses
 	}
 	return o.classes
-}
-
-func (o viewOptions) labelSize() float32 {
-	if o.labelScale <= 0 {
-		return 1
-	}
-	return o.labelScale
 }
 
 // Map styles of the territory layers.
@@ -69,51 +60,32 @@ const (
 )
 
 // derived is what follows from the alignment: metrics, the territory
-// outlines (dissolved borders) and labels, and which territories touch.
+// outlines (dissolved borders) and labels.
 // derive computes it off the UI thread from a snapshot of the scenario.
 type derived struct {
-	metrics   planner.Metrics
-	outlines  []orb.MultiLineString // territory outlines, then drawn boundaries
-	colors    []color.NRGBA         // one per outlines entry
-	labels    []mapview.Label
-	labelAt   []orb.Point // per territory, its label point (plane); NaN when none
-	neighbors [][2]int    // pairs of territory indices that share a border
+	metrics  planner.Metrics
+	outlines []orb.MultiLineString // territory outlines, then drawn boundaries
+	colors   []color.NRGBA         // one per outlines entry
+	labels   []mapview.Label
 }
 
-// derive computes the metrics, outlines, labels and neighbours of scenario
-// snap (a snapshot: see session.snapshot). It is safe off the UI thread: it
-// reads only the plan's units and accounts, which edits do not change, and
-// the snapshot.
-func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
+// derive computes the metrics, outlines and labels of scenario snap (a
+// snapshot: see session.snapshot). It is safe off the UI thread: it reads
+// only the plan's units and accounts, which edits do not change, and the
+// snapshot.
+func (s *session) derive(snap *planner.Scenario) derived {
 	d := derived{metrics: planner.ComputeMetrics(s.plan, snap)}
 	n := len(snap.Territories)
-	row := make(map[int64]int, n)
-	for i, t := range snap.Territories {
-		row[t.ID] = i
-	}
-	group := make([]int, len(s.plan.Units))
-	for i, u := range s.plan.Units {
-		group[i] = -1
-		if tid, ok := snap.Alignment[u.Code]; ok {
-			if r, ok := row[tid]; ok {
-				group[i] = r
-			}
-		}
-	}
+	group := territoryRows(s.plan, snap, nil)
 	var all orb.MultiLineString
 	for _, ml := range s.edges.Outlines(group, n) {
 		all = append(all, ml...)
 	}
 	d.outlines = append(d.outlines, all)
 	d.colors = append(d.colors, outlineColor)
-	for _, b := range s.edges.GroupNeighbors(group, n) {
-		d.neighbors = append(d.neighbors, [2]int{b.A, b.B})
-	}
 	labels := s.edges.LabelPoints(group, n, 0)
 	room := make([]float64, 0, n) // per entry of d.labels: its inscribed radius
-	d.labelAt = make([]orb.Point, n)
 	for i, t := range snap.Territories {
-		d.labelAt[i] = orb.Point{math.NaN(), math.NaN()}
 		at, ok := labels[i].At, labels[i].OK
 		if len(t.Boundary) > 0 {
 			plane := geo.AlbersUSA.Polygon(t.Boundary)
@@ -131,12 +103,11 @@ func (s *session) derive(snap *planner.Scenario, o viewOptions) derived {
 		if !ok {
 			continue
 		}
-		d.labelAt[i] = at
 		tm := d.metrics.Territories[i]
 		d.labels = append(d.labels, mapview.Label{
 			At:    at,
 			Text:  ellipsis(t.Name, legendNameMax) + "\n" + labelMetric(tm),
-			Size:  labelBaseSize * o.labelSize(),
+			Size:  labelBaseSize,
 			Color: labelColor,
 			Halo:  labelHalo,
 			Bold:  true, // the territory name; the metric line stays regular
@@ -317,4 +288,26 @@ func deviationFills(values []float64, known []bool) ([]color.NRGBA, []legendEntr
 		legend = append(legend, legendEntry{whiteSpaceColor, "White space", fmt.Sprintf("%s units", formatCount(float64(unknown)))})
 	}
 	return out, legend
+}
+
+// territoryRows returns, per unit of p, the index in sc.Territories of the
+// territory it is aligned to, -1 for white space; into is reused when it
+// has the right length.
+func territoryRows(p *planner.Plan, sc *planner.Scenario, into []int) []int {
+	row := make(map[int64]int, len(sc.Territories))
+	for i, t := range sc.Territories {
+		row[t.ID] = i
+	}
+	if len(into) != len(p.Units) {
+		into = make([]int, len(p.Units))
+	}
+	for i, u := range p.Units {
+		into[i] = -1
+		if tid, ok := sc.Alignment[u.Code]; ok {
+			if r, ok := row[tid]; ok {
+				into[i] = r
+			}
+		}
+	}
+	return into
 }

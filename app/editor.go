@@ -534,17 +534,17 @@ func (m *Meridian) polygonDrawn(ring orb.Ring) {
 // scenario already owns (it keeps them: the first boundary wins).
 func drawnCounts(s *session, b orb.Polygon) (inside, taken int) {
 	probe := planner.Scenario{Territories: []planner.Territory{{ID: 1, Boundary: b}}}
-	earlier := planner.Scenario{}
+	var earlier planner.Scenario
 	for _, t := range s.scenario.Territories {
 		if len(t.Boundary) > 0 {
 			earlier.Territories = append(earlier.Territories, planner.Territory{ID: t.ID, Boundary: t.Boundary})
 		}
 	}
-	for k := range s.plan.Accounts {
-		a := &s.plan.Accounts[k]
-		if probe.AccountTerritory(a) == 1 {
+	in, owner := probe.AccountTerritories(s.plan), earlier.AccountTerritories(s.plan)
+	for k := range in {
+		if in[k] == 1 {
 			inside++
-			if len(earlier.Territories) > 0 && earlier.AccountTerritory(a) != 0 {
+			if owner[k] != 0 {
 				taken++
 			}
 		}

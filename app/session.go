@@ -154,7 +154,7 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 		}
 	}
 	s.refreshTerritoryOf()
-	s.derived = s.derive(s.snapshot(), viewOptions{})
+	s.derived = s.derive(s.snapshot())
 	s.metrics = s.derived.metrics
 	fills, _ := s.fills(viewOptions{}, s.scenario, s.metrics)
 	s.layers = s.mapLayers(fills, s.derived)
@@ -163,21 +163,7 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 
 // refreshTerritoryOf recomputes each unit's territory row after an edit.
 func (s *session) refreshTerritoryOf() {
-	row := make(map[int64]int, len(s.scenario.Territories))
-	for i, t := range s.scenario.Territories {
-		row[t.ID] = i
-	}
-	if len(s.territoryOf) != len(s.plan.Units) {
-		s.territoryOf = make([]int, len(s.plan.Units))
-	}
-	for i, u := range s.plan.Units {
-		s.territoryOf[i] = -1
-		if tid, ok := s.scenario.Alignment[u.Code]; ok {
-			if r, ok := row[tid]; ok {
-				s.territoryOf[i] = r
-			}
-		}
-	}
+	s.territoryOf = territoryRows(s.plan, s.scenario, s.territoryOf)
 }
 
 // styleMap sets the map's style for Meridian's layers.

@@ -137,11 +137,11 @@ func (m *Meridian) rederive() {
 		return
 	}
 	m.deriving = true
-	gen, snap, o := m.deriveGen, s.snapshot(), m.ed.options()
+	gen, snap := m.deriveGen, s.snapshot()
 	m.tasks.Add(1)
 	go func() {
 		defer m.tasks.Done()
-		d := s.derive(snap, o)
+		d := s.derive(snap)
 		fyne.Do(func() {
 			m.deriving = false
 			if m.session != s || m.quitting.Load() {
