@@ -83,36 +83,43 @@ func quantizeRadius(r float32) float32 { return float32(math.Round(float64(r)*8)
 
 // sprite is a point's disc for one fill colour: the premultiplied source
 // pixel (fill and outline mixed, anti-aliased) for each of the 16 sub-pixel
-// phases, 0 where the disc does not reach; and per row of each, the columns
-// to blend and to store (see maskRow: [s, e) is opaque).
+// phases, 0 where the disc does not reach; and, per phase, how to draw it
+// into an image of row stride stride (bytes): runs of opaque pixels are
+// stored, the other pixels blended. Runs and blends are kept in two lists
+// (they never touch the same pixel, so their order does not matter), so
+// that the drawing loops do not branch on the kind of step: mixed, such a
+// branch is mispredicted about every other pixel.
 type sprite struct {
 	n  int // side
 	px [16][]uint32
-	// ops draws each phase into an image of row stride stride (bytes):
-	// runs of opaque pixels are stored, the others blended.
-	ops    [16][]spriteOp
-	opRow  [16][]int32 // ops of sprite row y are ops[opRow[y]:opRow[y+1]]
-	stride int
+	// runs and blends of each phase; those of sprite row y are
+	// runs[k][runRow[k][y]:runRow[k][y+1]], and likewise for blends.
+	runs    [16][]spriteOp
+	blends  [16][]spriteOp
+	runRow  [16][]int32
+	blndRow [16][]int32
+	stride  int
 }
 
-// spriteOp is one step of drawing a sprite: n > 0 stores v into n pixels
-// from pixel (dx, dy) of the sprite (byte offset off for the stride); n == 0
-// blends v over that pixel.
+// spriteOp is one step of drawing a sprite: a run stores v into n pixels
+// from pixel (dx, dy) of the sprite (byte offset off for the stride); a
+// blend (n == 1) composites v over that pixel.
 type spriteOp struct {
 	off, n int32
 	dx, dy uint16
 	v      uint32
 }
 
-// opsFor makes sp.ops for a row stride (bytes).
+// opsFor makes sp's runs and blends for a row stride (bytes).
 func (sp *sprite) opsFor(stride int) {
 	sp.stride = stride
 	for k := range sp.px {
-		ops := sp.ops[k][:0]
+		runs, blends := sp.runs[k][:0], sp.blends[k][:0]
+		runRow, blndRow := sp.runRow[k][:0], sp.blndRow[k][:0]
 		px := sp.px[k]
-		opRow := sp.opRow[k][:0]
 		for y := range sp.n {
-			opRow = append(opRow, int32(len(ops)))
+			runRow = append(runRow, int32(len(runs)))
+			blndRow = append(blndRow, int32(len(blends)))
 			row := px[y*sp.n : (y+1)*sp.n]
 			for x := 0; x < sp.n; x++ {
 				v := row[x]
@@ -123,15 +130,16 @@ func (sp *sprite) opsFor(stride int) {
 					for e < sp.n && row[e] == v {
 						e++
 					}
-					ops = append(ops, spriteOp{off: int32(y*stride + 4*x), n: int32(e - x), dx: uint16(x), dy: uint16(y), v: v})
+					runs = append(runs, spriteOp{off: int32(y*stride + 4*x), n: int32(e - x), dx: uint16(x), dy: uint16(y), v: v})
 					x = e - 1
 				default:
-					ops = append(ops, spriteOp{off: int32(y*stride + 4*x), dx: uint16(x), dy: uint16(y), v: v})
+					blends = append(blends, spriteOp{off: int32(y*stride + 4*x), n: 1, dx: uint16(x), dy: uint16(y), v: v})
 				}
 			}
 		}
-		sp.ops[k] = ops
-		sp.opRow[k] = append(opRow, int32(len(ops)))
+		sp.runs[k], sp.blends[k] = runs, blends
+		sp.runRow[k] = append(runRow, int32(len(runs)))
+		sp.blndRow[k] = append(blndRow, int32(len(blends)))
 	}
 }
 
@@ -257,58 +265,56 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 		fx, fy := math.Floor(x), math.Floor(y)
 		phx := min(int((x-fx)*4), 3)
 		phy := min(int((y-fy)*4), 3)
-		k := phy*4 + phx
 		mx, my := int(fx)-d.r1, int(fy)-d.r1
 		if sp.stride != dst.Stride {
 			sp.opsFor(dst.Stride)
 		}
+		if mx >= clip.Max.X || my >= clip.Max.Y || mx+d.n <= clip.Min.X || my+d.n <= clip.Min.Y {
+			continue
+		}
+		k := phy*4 + phx
+		r0, r1 := max(clip.Min.Y-my, 0), min(clip.Max.Y-my, d.n)
+		pix := dst.Pix
 		if mx >= clip.Min.X && mx+d.n <= clip.Max.X {
 			// The sprite's columns are in the strip: its rows in the strip
-			// (all of them, or those on this side of a strip edge).
-			r0, r1 := max(clip.Min.Y-my, 0), min(clip.Max.Y-my, d.n)
-			if r0 >= r1 {
-				continue
-			}
-			// base may be outside dst.Pix (sprite rows above the image);
-			// only the offsets of rows in the strip are used.
+			// (all of them, or those on this side of a strip edge). base
+			// may be outside dst.Pix (sprite rows above the image); only
+			// the offsets of rows in the strip are used.
 			base := dst.PixOffset(mx, my)
-			pix := dst.Pix
-			for _, op := range sp.ops[k][sp.opRow[k][r0]:sp.opRow[k][r1]] {
+			for _, op := range sp.runs[k][sp.runRow[k][r0]:sp.runRow[k][r1]] {
 				o := base + int(op.off)
-				if op.n == 0 {
-					p := pix[o : o+4 : o+4]
-					binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
-					continue
-				}
 				run := pix[o : o+4*int(op.n)]
 				for q := 0; q+4 <= len(run); q += 4 {
 					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
 				}
 			}
-			continue
-		}
-		if mx >= clip.Max.X || my >= clip.Max.Y || mx+d.n <= clip.Min.X || my+d.n <= clip.Min.Y {
-			continue
-		}
-		// Clipped: op by op, over the sprite rows in the strip.
-		ops := sp.ops[k][sp.opRow[k][max(clip.Min.Y-my, 0)]:sp.opRow[k][min(clip.Max.Y-my, d.n)]]
-		for _, op := range ops {
-			y := my + int(op.dy)
-			x0 := mx + int(op.dx)
-			x1 := x0 + max(int(op.n), 1)
-			x0, x1 = max(x0, clip.Min.X), min(x1, clip.Max.X)
-			if x0 >= x1 {
-				continue
-			}
-			off := dst.PixOffset(x0, y)
-			if op.n == 0 {
-				p := dst.Pix[off : off+4 : off+4]
+			for _, op := range sp.blends[k][sp.blndRow[k][r0]:sp.blndRow[k][r1]] {
+				o := base + int(op.off)
+				p := pix[o : o+4 : o+4]
 				binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
-				continue
 			}
-			run := dst.Pix[off : off+4*(x1-x0)]
-			for q := 0; q+4 <= len(run); q += 4 {
-				binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+			continue
+		}
+		// Clipped at a side of the image: op by op.
+		for _, ops := range [2][]spriteOp{sp.runs[k][sp.runRow[k][r0]:sp.runRow[k][r1]], sp.blends[k][sp.blndRow[k][r0]:sp.blndRow[k][r1]]} {
+			for _, op := range ops {
+				y := my + int(op.dy)
+				x0 := mx + int(op.dx)
+				x1 := x0 + int(op.n)
+				x0, x1 = max(x0, clip.Min.X), min(x1, clip.Max.X)
+				if x0 >= x1 {
+					continue
+				}
+				off := dst.PixOffset(x0, y)
+				if op.v>>24 != 255 {
+					p := pix[off : off+4 : off+4]
+					binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
+					continue
+				}
+				run := pix[off : off+4*(x1-x0)]
+				for q := 0; q+4 <= len(run); q += 4 {
+					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+				}
 			}
 		}
 	}
