@@ -133,6 +133,10 @@ type Territory struct {
 	Name  string // unique in its scenario
 	Color string // fill colour on the map, "#RRGGBB"
 	RepID int64  // 0 when the territory is vacant
+	// Capacity is how many reps' worth of work the territory is planned
+	// for (e.g. 1.5), used for capacity-based balance targets; 0 means 1
+	// (see [Territory.CapacityOf]).
+	Capacity float64
 	// Boundary is a boundary drawn by hand (WGS84 degrees, lon/lat order):
 	// an outer ring and optional holes, each closed (first point repeated
 	// last), at least 4 points per ring. Accounts located inside it belong
@@ -278,6 +282,8 @@ func (p *Plan) Validate() error {
 				return Errorf(EINVALID, "Scenario %q has an empty or duplicate territory name %q", s.Name, t.Name)
 			case t.RepID != 0 && !reps[t.RepID]:
 				return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, t.RepID)
+			case !(t.Capacity >= 0) || math.IsInf(t.Capacity, 0):
+				return Errorf(EINVALID, "Territory %q has capacity %v; it must be a number of reps, 0 or more", t.Name, t.Capacity)
 			}
 			if err := CheckBoundary(t.Boundary); err != nil {
 				return Errorf(EINVALID, "Territory %q: %s", t.Name, ErrorMessage(err))

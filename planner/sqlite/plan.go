@@ -305,7 +305,7 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	// assignments only while they are enforced: the sqlite3 shell, for one,
 	// does not enforce them. Check.
 	rows, err = tx.QueryContext(ctx, `
-		SELECT id, scenario_id, name, color, rep_id, boundary FROM territory ORDER BY ord, id`)
+		SELECT id, scenario_id, name, color, rep_id, boundary, capacity FROM territory ORDER BY ord, id`)
 	if err != nil {
 		return damagef(err, "the territory table cannot be read")
 	}
@@ -315,7 +315,7 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var scenario int64
 		var rep sql.NullInt64
 		var boundary []byte
-		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary); err != nil {
+		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary, &t.Capacity); err != nil {
 			return rowDamage("territory", n, err)
 		}
 		t.RepID = rep.Int64
@@ -552,7 +552,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	}
 	defer scen.Close()
 	terr, err := tx.PrepareContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare territory insert: %w", err)
 	}
@@ -570,7 +570,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 			return fmt.Errorf("insert scenario %d: %w", s.ID, err)
 		}
 		for j, t := range s.Territories {
-			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
+			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity); err != nil {
 				return fmt.Errorf("insert territory %d: %w", t.ID, err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/meridianplan/meridian/planner"
@@ -208,8 +209,8 @@ func addTerritory(ctx context.Context, tx *sql.Tx, scenarioID int64, t planner.T
 		return fmt.Errorf("territory order: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary)); err != nil {
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity); err != nil {
 		return fmt.Errorf("insert territory: %w", err)
 	}
 	return nil
@@ -301,4 +302,18 @@ func oneRow(res sql.Result, err error, what, notFound string, args ...any) error
 		return planner.Errorf(planner.ENOTFOUND, notFound, args...)
 	}
 	return nil
+}
+
+// SetTerritoryCapacityEdit sets territory territoryID's capacity in reps
+// ([planner.Territory.Capacity]; 0 means 1) as an Edit for [DB.Apply]. The
+// edit fails with a *planner.Error with code planner.EINVALID for a
+// negative, NaN or infinite capacity and planner.ENOTFOUND when the
+// territory does not exist.
+func SetTerritoryCapacityEdit(territoryID int64, capacity float64) Edit {
+	return Edit{func(ctx context.Context, tx *sql.Tx) error {
+		if !(capacity >= 0) || math.IsInf(capacity, 0) {
+			return planner.Errorf(planner.EINVALID, "A territory's capacity is a number of reps, 0 or more, not %v", capacity)
+		}
+		return setTerritory(ctx, tx, territoryID, "capacity", capacity)
+	}}
 }

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/meridianplan/meridian/planner"
@@ -99,6 +100,9 @@ func TestTerritoryEditErrors(t *testing.T) {
 		"open boundary":              {db.SetTerritoryBoundary(ctx, 101, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}), planner.EINVALID},
 		"unknown territory":          {db.SetTerritoryBoundary(ctx, 999, nil), planner.ENOTFOUND},
 		"bad colour":                 {db.SetTerritoryColor(ctx, 101, "red"), planner.EINVALID},
+		"negative capacity":          {db.Apply(ctx, sqlite.SetTerritoryCapacityEdit(101, -1)), planner.EINVALID},
+		"NaN capacity":               {db.Apply(ctx, sqlite.SetTerritoryCapacityEdit(101, math.NaN())), planner.EINVALID},
+		"capacity of unknown":        {db.Apply(ctx, sqlite.SetTerritoryCapacityEdit(999, 2)), planner.ENOTFOUND},
 		"delete unknown":             {db.DeleteTerritory(ctx, 999), planner.ENOTFOUND},
 	} {
 		if code := planner.ErrorCode(tc.err); code != tc.code {
@@ -116,7 +120,7 @@ func TestMigrateFormat1(t *testing.T) {
 	MustReplace(t, db, SmallPlan())
 	path := db.Path
 	MustCloseDB(t, db)
-	rawExec(t, path, `ALTER TABLE territory DROP COLUMN boundary`, `PRAGMA user_version = 1`)
+	rawExec(t, path, `ALTER TABLE territory DROP COLUMN capacity`, `ALTER TABLE territory DROP COLUMN boundary`, `PRAGMA user_version = 1`)
 
 	if _, err := sqlite.OpenReadOnly(path); planner.ErrorCode(err) != planner.EUNSUPPORTED {
 		t.Errorf("OpenReadOnly of format 1: %v", err)
@@ -126,6 +130,31 @@ func TestMigrateFormat1(t *testing.T) {
 	if err := db.SetTerritoryBoundary(context.Background(), 101, orb.Polygon{box(0, 0, 1, 1)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A plan of format 2 (before capacities) is migrated when opened; its
+// territories get capacity 0 (one rep), and capacities round-trip.
+func TestMigrateFormat2AndCapacity(t *testing.T) {
+	db := MustOpenDB(t)
+	MustReplace(t, db, SmallPlan())
+	path := db.Path
+	MustCloseDB(t, db)
+	rawExec(t, path, `ALTER TABLE territory DROP COLUMN capacity`, `PRAGMA user_version = 2`)
+	db = MustOpenPath(t, path)
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
+	if err := db.Apply(context.Background(), sqlite.SetTerritoryCapacityEdit(101, 1.5)); err != nil {
+		t.Fatal(err)
+	}
+	want := SmallPlan()
+	want.Scenarios[1].Territories[0].Capacity = 1.5
+	if want.Scenarios[1].Territories[0].ID != 101 {
+		t.Fatalf("fixture changed: %+v", want.Scenarios[1].Territories[0])
+	}
+	comparePlans(t, want, MustLoad(t, db))
+	// Replace writes capacities too.
+	want.Scenarios[0].Territories[1].Capacity = 2
+	MustReplace(t, db, want)
+	comparePlans(t, want, MustLoad(t, db))
 }
 
 // Apply writes a new territory and its units in one transaction: when a
