@@ -14,7 +14,10 @@ import (
 
 // Edit is one change to a plan file, made by [DB.Apply] together with
 // others in one transaction. Make one with RealignEdit, AddTerritoryEdit,
-// DeleteTerritoryEdit, SetTerritoryBoundaryEdit or SetTerritoryColorEdit.
+// DeleteTerritoryEdit, SetTerritoryBoundaryEdit, SetTerritoryColorEdit,
+// SetTerritoryCapacityEdit, or, for scenarios (scenario.go),
+// AddScenarioEdit, InsertScenarioEdit, DeleteScenarioEdit,
+// RenameScenarioEdit, SetActiveScenarioEdit and ReplaceAlignmentEdit.
 type Edit struct {
 	run func(ctx context.Context, tx *sql.Tx) error
 }
