@@ -857,8 +857,11 @@ func groupOf(group []int, i, k int) int {
 // is unit i's group; entries that are missing (group shorter than the
 // units), negative or >= k leave the unit out. Units connect through every
 // edge of Adj (exact, tolerant and link edges) between units of the same
-// group; corner contact does not count. An empty group has 0 parts. It
-// returns nil when k <= 0. Cost O(n + edges), one allocation of O(n).
+// group; corner contact does not count. A unit without shape (no area and
+// no edge, such as 51610 Falls Church in us-atlas, which has no polygon) is
+// no part of its own: it is not on the map. An empty group has 0 parts, and
+// a group of shapeless units only has 1. It returns nil when k <= 0. Cost
+// O(n + edges), one allocation of O(n).
 func (g *Graph) Parts(group []int, k int) []int {
 	if k <= 0 {
 		return nil
@@ -866,10 +869,15 @@ func (g *Graph) Parts(group []int, k int) []int {
 	n := len(g.Area)
 	out := make([]int, k)
 	seen := make([]bool, n)
+	shapeless := make([]bool, k)
 	var stack []int32
 	for i := range n {
 		gi := groupOf(group, i, k)
 		if gi < 0 || seen[i] {
+			continue
+		}
+		if g.Start[i] == g.Start[i+1] && !(g.Area[i] > 0) {
+			shapeless[gi] = true
 			continue
 		}
 		out[gi]++
@@ -885,6 +893,11 @@ func (g *Graph) Parts(group []int, k int) []int {
 					stack = append(stack, v)
 				}
 			}
+		}
+	}
+	for gi := range out {
+		if out[gi] == 0 && shapeless[gi] {
+			out[gi] = 1
 		}
 	}
 	return out

@@ -291,8 +291,12 @@ func TestGraphDegenerate(t *testing.T) {
 	if len(g.Links) != 1 || g.Links[0] != (geo.Link{A: 1, B: 5, Distance: 2}) {
 		t.Errorf("links %v, want [{1 5 2}]", g.Links)
 	}
-	if got := g.Parts([]int{0, 0, 0, 0, 0, 0, 0}, 1); got[0] != 6 {
-		t.Errorf("parts %v, want 6 (five isolated units, two linked)", got)
+	// The five shapeless units are not on the map: no part of their own.
+	if got := g.Parts([]int{0, 0, 0, 0, 0, 0, 0}, 1); got[0] != 1 {
+		t.Errorf("parts %v, want 1 (two linked units; five without shape)", got)
+	}
+	if got := g.Parts([]int{0, 1, 1, 2, 0, 1, 0}, 3); !slices.Equal(got, []int{1, 1, 1}) {
+		t.Errorf("parts %v, want [1 1 1] (a group of shapeless units is one part)", got)
 	}
 }
 
@@ -624,9 +628,8 @@ func TestGraphUSCounties(t *testing.T) {
 	}
 	t.Logf("%d island links:\n%s", len(g.Links), strings.Join(lines, "\n"))
 
-	// Connected apart from Falls Church.
+	// Connected; Falls Church, which has no shape, is no part of its own.
 	all := make([]int, g.Len())
-	all[idx("51610")] = -1
 	if p := g.Parts(all, 1); p[0] != 1 {
 		t.Errorf("%d parts, want 1", p[0])
 	}
