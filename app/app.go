@@ -9,6 +9,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,9 +18,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -61,8 +64,15 @@ type Meridian struct {
 	legend      *legend // over the map: what its colours mean
 	undoItem    *fyne.MenuItem
 	redoItem    *fyne.MenuItem
-	tasks       sync.WaitGroup // counts tasks and background derives whose work has not returned
-	quitting    atomic.Bool    // set once the application is stopping
+	tabs        *container.AppTabs // beside the map: Territories, Balance
+	bv          *balanceView       // the Balance tab
+	// The Scenario menu: its fixed items, then one per scenario.
+	scenarioMenu                     *fyne.Menu
+	copyItem, renameItem, deleteItem *fyne.MenuItem
+	// lastReport is the change report shown last (tests read it).
+	lastReport *changeReport
+	tasks      sync.WaitGroup // counts tasks and background derives whose work has not returned
+	quitting   atomic.Bool    // set once the application is stopping
 
 	mu      sync.Mutex                   // guards running, pending and session
 	running map[*task]context.CancelFunc // tasks in progress
@@ -120,7 +130,16 @@ func New(a fyne.App) *Meridian {
 	m.placeholder.Alignment = fyne.TextAlignCenter
 	m.placeholder.Importance = widget.LowImportance
 
-	side := container.NewBorder(nil, m.summary, nil, nil, m.table)
+	m.bv = m.newBalanceView()
+	m.tabs = container.NewAppTabs(
+		container.NewTabItem("Territories", container.NewBorder(nil, m.summary, nil, nil, m.table)),
+		container.NewTabItem("Balance", m.bv.content))
+	// The scenario selector sits at the right end of the tab bar, whose
+	// tabs are at its left: the map's toolbar has no room left for it.
+	wide := canvas.NewRectangle(color.Transparent) // room for a scenario's name
+	wide.SetMinSize(fyne.NewSize(210, 0))
+	side := container.NewStack(m.tabs, container.NewVBox(
+		container.NewHBox(layout.NewSpacer(), widget.NewLabel("Scenario:"), container.NewStack(wide, m.ed.scenario))))
 	mapPane := container.NewBorder(m.toolbarRow(), nil, nil, nil,
 		container.NewStack(m.mapWithLegend(), container.NewCenter(m.placeholder)))
 	split := container.NewHSplit(mapPane, side)
@@ -186,15 +205,24 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 		}
 		m.menu.Refresh()
 	}
-	m.needsPlan = []*fyne.MenuItem{saveAs, export, picture, fit, zoomT, present}
+	m.copyItem = fyne.NewMenuItem("New copy of this scenario…", m.askNewScenario)
+	m.renameItem = fyne.NewMenuItem("Rename…", m.askRenameScenario)
+	m.deleteItem = fyne.NewMenuItem("Delete…", m.askDeleteScenario)
+	showBalance := fyne.NewMenuItem("Show balance", m.showBalance)
+	optimize := fyne.NewMenuItem("Optimize…", m.showOptimize)
+	repair := fyne.NewMenuItem("Repair contiguity", m.repairContiguity)
+	m.needsPlan = []*fyne.MenuItem{saveAs, export, picture, fit, zoomT, present,
+		m.copyItem, m.renameItem, m.deleteItem, showBalance, optimize, repair}
 	for _, item := range m.needsPlan {
 		item.Disabled = true
 	}
 	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, picture, fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit", m.undoItem, m.redoItem)
 	view := fyne.NewMenu("View", fit, zoomT, fyne.NewMenuItemSeparator(), legend, present)
+	m.scenarioMenu = fyne.NewMenu("Scenario", m.scenarioMenuItems()...)
+	bal := fyne.NewMenu("Balance", showBalance, fyne.NewMenuItemSeparator(), optimize, repair)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Meridian", m.showAbout))
-	return fyne.NewMainMenu(file, edit, view, help)
+	return fyne.NewMainMenu(file, edit, view, m.scenarioMenu, bal, help)
 }
 
 // setStatus writes a line in the status bar. Call on the UI thread.
@@ -310,6 +338,10 @@ func (m *Meridian) show(s *session) {
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
+	m.bv.set(s.plan, s.balance)
+	if !s.balanceQ.same(m.bv.query()) {
+		m.rederive() // the Balance view shows other quantities or targets
+	}
 	if s.territory(m.ed.activeID) == nil {
 		m.ed.activeID = 0
 		if len(s.scenario.Territories) > 0 {

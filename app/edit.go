@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -132,6 +133,84 @@ func colorChange(label string, to, from map[int64]string) *change {
 		do:    func(s *session) { set(s, to) },
 		undo:  func(s *session) { set(s, from) },
 		write: write, revert: revert,
+	}
+}
+
+// replaceAlignmentChange replaces the whole alignment of scenario
+// scenarioID (the active one) with to; from is the whole alignment before
+// (unit code -> territory ID; absent units are white space). Undo restores
+// from exactly, in memory and in the plan file (sqlite.ReplaceAlignmentEdit
+// writes only the difference).
+func replaceAlignmentChange(label string, scenarioID int64, to, from map[string]int64) *change {
+	set := func(s *session, a map[string]int64) {
+		s.scenario.Alignment = maps.Clone(a)
+		if s.scenario.Alignment == nil {
+			s.scenario.Alignment = map[string]int64{}
+		}
+		s.refreshTerritoryOf()
+	}
+	return &change{
+		label:  label,
+		do:     func(s *session) { set(s, to) },
+		undo:   func(s *session) { set(s, from) },
+		write:  []sqlite.Edit{sqlite.ReplaceAlignmentEdit(scenarioID, to)},
+		revert: []sqlite.Edit{sqlite.ReplaceAlignmentEdit(scenarioID, from)},
+	}
+}
+
+// capacityChange sets territory id's capacity in reps
+// (planner.Territory.Capacity, 0 = unset, which counts as 1) from old to
+// new.
+func capacityChange(label string, id int64, old, new float64) *change {
+	set := func(s *session, c float64) {
+		if t := s.territory(id); t != nil {
+			t.Capacity = c
+		}
+	}
+	return &change{
+		label:  label,
+		do:     func(s *session) { set(s, new) },
+		undo:   func(s *session) { set(s, old) },
+		write:  []sqlite.Edit{sqlite.SetTerritoryCapacityEdit(id, new)},
+		revert: []sqlite.Edit{sqlite.SetTerritoryCapacityEdit(id, old)},
+	}
+}
+
+// renameScenarioChange renames scenario id from old to new (cleaned by
+// planner.CleanScenarioName beforehand).
+func renameScenarioChange(id int64, old, new string) *change {
+	set := func(s *session, name string) {
+		if sc := s.plan.Scenario(id); sc != nil {
+			sc.Name = name
+		}
+	}
+	return &change{
+		label:  "Rename scenario " + old + " to " + new,
+		do:     func(s *session) { set(s, new) },
+		undo:   func(s *session) { set(s, old) },
+		write:  []sqlite.Edit{sqlite.RenameScenarioEdit(id, new)},
+		revert: []sqlite.Edit{sqlite.RenameScenarioEdit(id, old)},
+	}
+}
+
+// deleteScenarioChange deletes scenario sc, which is at position index of
+// the plan's scenarios and is not the active one; undo puts it back there.
+func deleteScenarioChange(sc planner.Scenario, index int) *change {
+	return &change{
+		label: "Delete scenario " + sc.Name,
+		do: func(s *session) {
+			active := s.scenario.ID
+			s.plan.Scenarios = slices.DeleteFunc(slices.Clone(s.plan.Scenarios), func(x planner.Scenario) bool { return x.ID == sc.ID })
+			s.scenario = s.plan.Scenario(active) // the slice moved
+		},
+		undo: func(s *session) {
+			active := s.scenario.ID
+			i := min(max(index, 0), len(s.plan.Scenarios))
+			s.plan.Scenarios = slices.Insert(slices.Clone(s.plan.Scenarios), i, sc)
+			s.scenario = s.plan.Scenario(active)
+		},
+		write:  []sqlite.Edit{sqlite.DeleteScenarioEdit(sc.ID)},
+		revert: []sqlite.Edit{sqlite.InsertScenarioEdit(sc, index)},
 	}
 }
 

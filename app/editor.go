@@ -31,6 +31,7 @@ var selectionColor = color.NRGBA{0x00, 0x5f, 0xcc, 0x70}
 type editor struct {
 	tools      *widget.RadioGroup
 	active     *widget.Select // the active territory, by name
+	scenario   *widget.Select // the active scenario, by name (over the side pane's tab bar)
 	undo, redo *widget.Button
 	colorBy    *widget.Select
 	method     *widget.Select
@@ -71,6 +72,12 @@ func (m *Meridian) newEditor() *editor {
 		m.setActiveByName(name)
 	})
 	e.active.PlaceHolder = "Active territory"
+	e.scenario = widget.NewSelect(nil, func(name string) {
+		if !e.ignore {
+			m.switchScenarioByName(name)
+		}
+	})
+	e.scenario.PlaceHolder = "Scenario"
 	e.undo = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), m.undo)
 	e.redo = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), m.redo)
 	e.undo.Disable()
@@ -164,6 +171,7 @@ func (m *Meridian) refreshToolbar() {
 	e, s := m.ed, m.session
 	e.ignore = true
 	defer func() { e.ignore = false }()
+	m.refreshScenarios()
 	if s == nil {
 		e.active.SetOptions(nil)
 		return
@@ -289,9 +297,19 @@ func (m *Meridian) endStroke() {
 
 // unitsText is "1 county", "12 counties" in the plan's unit level.
 func (m *Meridian) unitsText(n int) string {
-	level := "unit"
-	if s := m.session; s != nil && s.plan.UnitLevel != "" {
-		level = strings.ToLower(s.plan.UnitLevel)
+	level := ""
+	if s := m.session; s != nil {
+		level = s.plan.UnitLevel
+	}
+	return unitCount(n, level)
+}
+
+// unitCount is "1 county", "12 counties" for a plan's unit level ("" is
+// "unit").
+func unitCount(n int, level string) string {
+	level = strings.ToLower(level)
+	if level == "" {
+		level = "unit"
 	}
 	if n == 1 {
 		return "1 " + level

@@ -6,11 +6,13 @@ import (
 	"image/color"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/meridianplan/meridian/app/mapview"
 	"github.com/meridianplan/meridian/geo"
 	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/balance"
 	"github.com/meridianplan/meridian/planner/sqlite"
 	"github.com/paulmach/orb"
 )
@@ -34,7 +36,16 @@ type session struct {
 	territoryOf   []int           // index in scenario.Territories per unit, -1 for white space
 	layers        *mapview.Layers // prepared off the UI thread by newSession
 	derived       derived         // outlines, labels and metrics of the last derive
-	untitled      bool            // the file lives in the untitled plans folder
+	// graph is the units' adjacency (geo.USGraphOptions: km, km², islands
+	// linked), built once by newSession: it depends only on the units. It
+	// measures contiguity and Polsby-Popper compactness.
+	graph *geo.Graph
+	// balance is the Balance view's report of the last derive, computed
+	// for balanceQ.
+	balance  planner.BalanceReport
+	balanceQ balanceQuery
+	opt      *optimizerGraph // the optimizer's graph, built when first needed
+	untitled bool            // the file lives in the untitled plans folder
 	// pristine is the plan file's modification time when it was built from
 	// the sample; zero for plans opened from a file.
 	pristine time.Time
@@ -154,11 +165,42 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 		}
 	}
 	s.refreshTerritoryOf()
-	s.derived = s.derive(s.snapshot())
+	s.graph = balance.NewPlanGraph(p)
+	s.opt = &optimizerGraph{}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	snap := s.snapshot()
+	s.derived = s.derive(snap)
 	s.metrics = s.derived.metrics
+	s.balanceQ = defaultBalanceQuery()
+	s.balance = s.balanceReport(snap, s.balanceQ)
 	fills, _ := s.fills(viewOptions{}, s.scenario, s.metrics)
 	s.layers = s.mapLayers(fills, s.derived)
 	return s, nil
+}
+
+// optimizerGraph is the optimizer's form of a session's graph, with unit
+// centroids in geo.EqualAreaUS (km), built once on first use off the UI
+// thread (see session.optimizerGraph).
+type optimizerGraph struct {
+	once sync.Once
+	g    *balance.Graph
+}
+
+// optimizerGraph returns the optimizer's graph of the session's units
+// (balance.FromGeo over s.graph, centroids in geo.EqualAreaUS km). The
+// first call builds it (tens of milliseconds for the sample's 3,231
+// counties), so call it off the UI thread; it is safe for concurrent use.
+func (s *session) optimizerGraph() *balance.Graph {
+	s.opt.once.Do(func() {
+		units := make([]orb.MultiPolygon, len(s.plan.Units))
+		for i := range s.plan.Units {
+			units[i] = s.plan.Units[i].Geometry
+		}
+		s.opt.g = balance.FromGeo(s.graph, units, geo.EqualAreaUS)
+	})
+	return s.opt.g
 }
 
 // refreshTerritoryOf recomputes each unit's territory row after an edit.

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/meridianplan/meridian/planner"
 )
 
 // legend is the box over the map that explains its colours: territories
@@ -137,11 +139,12 @@ func (m *Meridian) rederive() {
 		return
 	}
 	m.deriving = true
-	gen, snap := m.deriveGen, s.snapshot()
+	gen, snap, q := m.deriveGen, s.snapshot(), m.bv.query()
 	m.tasks.Add(1)
 	go func() {
 		defer m.tasks.Done()
 		d := s.derive(snap)
+		b := s.balanceReport(snap, q)
 		fyne.Do(func() {
 			m.deriving = false
 			if m.session != s || m.quitting.Load() {
@@ -151,9 +154,18 @@ func (m *Meridian) rederive() {
 				m.rederive() // edits came in meanwhile
 				return
 			}
+			m.applyBalance(b, q)
 			m.applyDerived(d)
 		})
 	}()
+}
+
+// applyBalance shows the balance report b computed for q by a derive. Call
+// on the UI thread.
+func (m *Meridian) applyBalance(b planner.BalanceReport, q balanceQuery) {
+	s := m.session
+	s.balance, s.balanceQ = b, q
+	m.bv.set(s.plan, b)
 }
 
 // applyDerived shows a derive's result. Call on the UI thread.

@@ -6,6 +6,9 @@
 //	meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
 //	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
 //	meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
+//	meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
+//	    [--lock T1,T2] [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
+//	    [--into-scenario NAME | --replace] [--json]
 //
 // Errors go to standard error and the exit status is 1.
 package main
@@ -40,6 +43,13 @@ const usage = `usage:
   meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
       write the map of the active scenario as a PNG picture for a meeting:
       title, territories, legend with metrics, scale note, date (N: 400-4000 px, default 2400)
+  meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
+        [--lock T1,T2] [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
+        [--into-scenario NAME | --replace] [--json]
+      balance the territories on the metrics (quantity:tolerance%[:weight]; quantities:
+      accounts, potential, population, units), keep them contiguous and compact, and print
+      the result; it is written only with --into-scenario (a new, active scenario) or
+      --replace (the scenario's alignment). N other than today's draws new territories.
 `
 
 func main() {
@@ -87,10 +97,19 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "print JSON")
 	force := fs.Bool("force", false, "replace an existing output file (sample, export, map)")
 	width := fs.Int("width", app.MapPictureWidth, "picture width in pixels (map)")
+	var ba balanceArgs
+	fs.IntVar(&ba.territories, "territories", 0, "number of territories (balance; default: the scenario's)")
+	fs.StringVar(&ba.metrics, "metrics", "population:5", "quantities to balance with tolerance in percent (balance)")
+	fs.StringVar(&ba.lock, "lock", "", "territories that keep their units, by name (balance)")
+	fs.StringVar(&ba.disruption, "disruption", "", "largest share of units that may move, e.g. 0.1 or 10% (balance)")
+	fs.Uint64Var(&ba.seed, "seed", 1, "random seed (balance)")
+	fs.StringVar(&ba.into, "into-scenario", "", "write the result as a new scenario with this name (balance)")
+	fs.BoolVar(&ba.replace, "replace", false, "write the result into the scenario itself (balance)")
+	fs.BoolVar(&ba.byCapacity, "by-capacity", false, "targets in proportion to territory capacity (balance)")
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map":
+	case "sample", "report", "export", "map", "balance":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -116,6 +135,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("report needs --plan FILE.meridian")
 		}
 		return cmdReport(ctx, *plan, *scenario, *asJSON, stdout)
+	case "balance":
+		if *plan == "" {
+			return fmt.Errorf("balance needs --plan FILE.meridian")
+		}
+		ba.plan, ba.scenario, ba.asJSON = *plan, *scenario, *asJSON
+		return cmdBalance(ctx, ba, stdout)
 	case "map":
 		if *plan == "" || *out == "" {
 			return fmt.Errorf("map needs --plan FILE.meridian and --out FILE.png")
