@@ -45,7 +45,7 @@ var optimizeEffort = []struct {
 
 const (
 	resultNewScenario = "Into a new scenario named:"
-	resultReplace     = "Replace the current alignment (undoable)"
+	resultReplace     = "Replace the current alignment (Edit > Undo reverts it)"
 )
 
 // optimizeRow is one quantity's line of the optimizer dialog.

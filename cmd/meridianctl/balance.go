@@ -25,6 +25,7 @@ type balanceArgs struct {
 	disruption     string // "0.1" or "10%"
 	seed           uint64
 	into           string // new scenario name
+	intoSet        bool   // --into-scenario was given (perhaps empty)
 	replace        bool
 	byCapacity     bool
 	asJSON         bool
@@ -71,6 +72,14 @@ func parseTargets(s string) ([]balance.Target, error) {
 	return out, nil
 }
 
+// plural returns "1 territory" or "n territories".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // parseShare reads a fraction ("0.1") or a percentage ("10%") in [0, 1].
 func parseShare(flagName, s string) (float64, error) {
 	if s == "" {
@@ -114,6 +123,7 @@ type BalanceMetricOut struct {
 	Name            string  `json:"name"`
 	Key             string  `json:"key"`
 	TolerancePct    float64 `json:"tolerance_pct"`
+	Weight          float64 `json:"weight"` // 0 and 1 both mean the default weight
 	MaxAbsDeviation float64 `json:"max_abs_deviation_pct"`
 	SpreadPct       float64 `json:"spread_pct"`
 }
@@ -130,7 +140,7 @@ type BalanceRowOut struct {
 // cmdBalance balances a scenario and prints the result; it writes it to the
 // plan only with --into-scenario (a new scenario, made active) or
 // --replace (the scenario's alignment), in one transaction.
-func cmdBalance(ctx context.Context, a balanceArgs, stdout io.Writer) error {
+func cmdBalance(ctx context.Context, a balanceArgs, stdout, progress io.Writer) error {
 	targets, err := parseTargets(a.metrics)
 	if err != nil {
 		return err
@@ -138,6 +148,12 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout io.Writer) error {
 	disruption, err := parseShare("disruption", a.disruption)
 	if err != nil {
 		return err
+	}
+	if a.disruption != "" && disruption == 0 {
+		return fmt.Errorf("--disruption %s would let no unit move; leave it out for no limit", a.disruption)
+	}
+	if a.intoSet && strings.TrimSpace(a.into) == "" {
+		return fmt.Errorf("--into-scenario needs a name for the new scenario")
 	}
 	if a.into != "" && a.replace {
 		return fmt.Errorf("use either --into-scenario NAME or --replace, not both")
@@ -150,8 +166,18 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout io.Writer) error {
 		if _, err := planner.CleanScenarioName(a.into); err != nil {
 			return err
 		}
-		if p.ScenarioNamed(a.into) != nil {
-			return fmt.Errorf("%s already has a scenario named %q; choose another name", a.plan, a.into)
+		if other := p.ScenarioNamed(a.into); other != nil {
+			return fmt.Errorf("%s already has a scenario named %q; choose another name", a.plan, other.Name)
+		}
+	}
+	if a.into != "" || a.replace {
+		// Refuse a plan that cannot be written before balancing, not after.
+		db, err := sqlite.OpenExisting(a.plan)
+		if err != nil {
+			return err
+		}
+		if err := db.Close(); err != nil {
+			return err
 		}
 	}
 	opt := balance.Options{Territories: a.territories, Targets: targets, ByCapacity: a.byCapacity, Disruption: disruption, Seed: a.seed}
@@ -164,6 +190,14 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout io.Writer) error {
 			return fmt.Errorf("--lock: scenario %q has no territory %q", s.Name, name)
 		}
 		opt.LockedTerritories = append(opt.LockedTerritories, t.ID)
+	}
+	// Progress on stderr, every tenth, for runs that take long.
+	shown := -1
+	opt.Progress = func(done float64, msg string) {
+		if tenth := int(done * 10); tenth > shown && progress != nil {
+			shown = tenth
+			fmt.Fprintf(progress, "balancing… %d%%\n", 10*tenth)
+		}
 	}
 	start := time.Now()
 	gg, g := balance.NewPlanGraphs(p)
@@ -181,7 +215,7 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout io.Writer) error {
 		Feasible: out.Result.Feasible, Contiguous: rep.Contiguous, PPMean: rep.PolsbyPopperMean, PPMin: rep.PolsbyPopperMin,
 		UnitsMoved: out.Changes.UnitsMoved, UnitsTotal: len(out.Scenario.Alignment), Accounts: out.Changes.AccountsMoved, Potential: out.Changes.PotentialMoved}
 	for k, t := range targets {
-		res.Metrics = append(res.Metrics, BalanceMetricOut{Name: t.Quantity.Name(p), Key: t.Quantity.Key(), TolerancePct: 100 * t.Tolerance,
+		res.Metrics = append(res.Metrics, BalanceMetricOut{Name: t.Quantity.Name(p), Key: t.Quantity.Key(), TolerancePct: 100 * t.Tolerance, Weight: t.Weight,
 			MaxAbsDeviation: rep.MaxAbsDeviation[k], SpreadPct: rep.Spread[k]})
 	}
 	for _, r := range rep.Rows {
@@ -249,10 +283,14 @@ func writeAlignment(ctx context.Context, path string, id int64, alignment map[st
 func writeBalanceText(w io.Writer, r BalanceResult) error {
 	var on []string
 	for _, m := range r.Metrics {
-		on = append(on, fmt.Sprintf("%s ±%g%%", strings.ToLower(m.Name), m.TolerancePct))
+		w := ""
+		if m.Weight != 0 && m.Weight != 1 {
+			w = fmt.Sprintf(" (weight %g)", m.Weight)
+		}
+		on = append(on, fmt.Sprintf("%s ±%g%%%s", strings.ToLower(m.Name), m.TolerancePct, w))
 	}
-	fmt.Fprintf(w, "%s — scenario %s balanced into %d territories on %s (seed %d, %.1f s)\n\n",
-		r.Plan, r.Scenario, r.Territories, strings.Join(on, ", "), r.Seed, r.Seconds)
+	fmt.Fprintf(w, "%s — scenario %s balanced into %s on %s (seed %d, %.1f s)\n\n",
+		r.Plan, r.Scenario, plural(r.Territories, "territory", "territories"), strings.Join(on, ", "), r.Seed, r.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "Metric\tTolerance\tMax |deviation|\tSpread (max−min)/mean\t\n")
 	for _, m := range r.Metrics {

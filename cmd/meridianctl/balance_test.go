@@ -55,7 +55,7 @@ func TestBalance(t *testing.T) {
 	}
 
 	code, out, errOut = ctl(t, append(args, "--into-scenario", "Twenty")...)
-	if code != 0 || !strings.Contains(out, `Wrote the new scenario "Twenty"`) || !strings.Contains(out, "Contiguous: 20 of 20") {
+	if code != 0 || !strings.Contains(out, `Wrote the new scenario "Twenty"`) || !strings.Contains(out, "Contiguous: 20 of 20") || !strings.Contains(errOut, "balancing… 100%") {
 		t.Fatalf("into scenario: %d\n%s\n%s", code, out, errOut)
 	}
 	p = loadPlan(t, plan)
@@ -70,7 +70,7 @@ func TestBalance(t *testing.T) {
 			t.Errorf("%s: population %v in the file, %v reported", row.Name, got, row.Values[0])
 		}
 	}
-	if code, _, errOut := ctl(t, append(args, "--into-scenario", "twenty")...); code != 1 || !strings.Contains(errOut, `already has a scenario named "twenty"`) {
+	if code, _, errOut := ctl(t, append(args, "--into-scenario", "twenty")...); code != 1 || !strings.Contains(errOut, `already has a scenario named "Twenty"`) {
 		t.Errorf("taken name: %d %q", code, errOut)
 	}
 }
@@ -108,8 +108,11 @@ func TestBalanceErrors(t *testing.T) {
 		{[]string{"balance", "--plan", plan, "--into-scenario", "X", "--replace"}, "either --into-scenario NAME or --replace"},
 		{[]string{"balance", "--plan", plan, "--lock", "Atlantis"}, `has no territory "Atlantis"`},
 		{[]string{"balance", "--plan", plan, "--territories", "5", "--lock", "Pacific"}, "Locks and seeds keep units in today's territories"},
-		{[]string{"balance", "--plan", plan, "--territories", "4000"}, "4000 territories cannot be made from 3142 units"},
-		{[]string{"balance", "--plan", plan, "--into-scenario", "census divisions"}, `already has a scenario named "census divisions"`},
+		{[]string{"balance", "--plan", plan, "--territories", "4000"}, "4000 territories cannot be balanced from 3142 units: each needs at least two; choose at most 1571"},
+		{[]string{"balance", "--plan", plan, "--territories", "3142"}, "choose at most 1571"},
+		{[]string{"balance", "--plan", plan, "--disruption", "0"}, "--disruption 0 would let no unit move; leave it out for no limit"},
+		{[]string{"balance", "--plan", plan, "--into-scenario", ""}, "--into-scenario needs a name"},
+		{[]string{"balance", "--plan", plan, "--into-scenario", "census divisions"}, `already has a scenario named "Census divisions"`},
 	} {
 		code, _, errOut := ctl(t, tc.args...)
 		if code != 1 || !strings.Contains(errOut, tc.want) {

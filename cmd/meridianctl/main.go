@@ -140,7 +140,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("balance needs --plan FILE.meridian")
 		}
 		ba.plan, ba.scenario, ba.asJSON = *plan, *scenario, *asJSON
-		return cmdBalance(ctx, ba, stdout)
+		fs.Visit(func(f *flag.Flag) { ba.intoSet = ba.intoSet || f.Name == "into-scenario" })
+		return cmdBalance(ctx, ba, stdout, stderr)
 	case "map":
 		if *plan == "" || *out == "" {
 			return fmt.Errorf("map needs --plan FILE.meridian and --out FILE.png")

@@ -143,7 +143,7 @@ func FromGeo(g *geo.Graph, units []orb.MultiPolygon, proj func(orb.MultiPolygon)
 //
 // Errors: *planner.Error with code EINVALID for options that do not fit
 // the scenario (an unknown territory or unit, locks when drawing from
-// scratch, fewer units than territories, a graph of another size), and
+// scratch, fewer than two units per territory, a graph of another size), and
 // those of [Solve]; ctx.Err() when cancelled.
 func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *Graph, opt Options) (Outcome, error) {
 	n := len(p.Units)
@@ -171,8 +171,8 @@ func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *G
 	switch {
 	case k < 1:
 		return Outcome{}, planner.Errorf(planner.EINVALID, "Balancing needs at least one territory")
-	case k > nIn:
-		return Outcome{}, planner.Errorf(planner.EINVALID, "%d territories cannot be made from %d units", k, nIn)
+	case k > 1 && k > nIn/2:
+		return Outcome{}, planner.Errorf(planner.EINVALID, "%d territories cannot be balanced from %d units: each needs at least two; choose at most %d", k, nIn, max(nIn/2, 1))
 	case scratch && (len(opt.LockedTerritories) > 0 || len(opt.LockedUnits) > 0 || len(opt.Seeds) > 0):
 		return Outcome{}, planner.Errorf(planner.EINVALID, "Locks and seeds keep units in today's territories, so they need the same number of territories (%d), not %d", len(s.Territories), k)
 	}
