@@ -155,6 +155,9 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		return l
 	}
 	f.form = widget.NewForm(
+		// Where the result goes comes first: it is the choice that
+		// matters most, and the dialog opens scrolled to the top.
+		widget.NewFormItem("Result", container.NewVBox(f.result, f.name)),
 		widget.NewFormItem("Territories", container.NewVBox(f.territories,
 			hint(fmt.Sprintf("Now %d. The same number rebalances them, moving few units; another number draws new territories from scratch.", len(s.scenario.Territories))))),
 		widget.NewFormItem("Balance on", container.NewVBox(grid, container.NewHBox(tight))),
@@ -163,7 +166,6 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		widget.NewFormItem("Disruption limit", f.disruption),
 		widget.NewFormItem("Search", f.effort),
 		widget.NewFormItem("Random seed", f.seed),
-		widget.NewFormItem("Result", container.NewVBox(f.result, f.name)),
 	)
 	return f
 }
