@@ -36,15 +36,15 @@ func (q balanceQuery) same(o balanceQuery) bool {
 }
 
 // balanceReport computes the Balance view's report of scenario snap (a
-// snapshot) for q, with contiguity and compactness measured on the
+// snapshot) for q from its metrics m, with contiguity and compactness measured on the
 // session's graph. It is safe off the UI thread (a few milliseconds for
 // the sample).
-func (s *session) balanceReport(snap *planner.Scenario, q balanceQuery) planner.BalanceReport {
+func (s *session) balanceReport(snap *planner.Scenario, q balanceQuery, m planner.Metrics) planner.BalanceReport {
 	var shapes planner.ShapeMeasurer
 	if s.graph != nil {
 		shapes = s.graph
 	}
-	return planner.Balance(s.plan, snap, q.quantities, q.byCapacity, shapes)
+	return planner.BalanceOf(s.plan, snap, m, q.quantities, q.byCapacity, shapes)
 }
 
 // Targets choices of the Balance view and the optimizer.

@@ -174,7 +174,7 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 	s.derived = s.derive(snap)
 	s.metrics = s.derived.metrics
 	s.balanceQ = defaultBalanceQuery()
-	s.balance = s.balanceReport(snap, s.balanceQ)
+	s.balance = s.balanceReport(snap, s.balanceQ, s.metrics)
 	fills, _ := s.fills(viewOptions{}, s.scenario, s.metrics)
 	s.layers = s.mapLayers(fills, s.derived)
 	return s, nil

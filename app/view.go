@@ -144,7 +144,7 @@ func (m *Meridian) rederive() {
 	go func() {
 		defer m.tasks.Done()
 		d := s.derive(snap)
-		b := s.balanceReport(snap, q)
+		b := s.balanceReport(snap, q, d.metrics)
 		fyne.Do(func() {
 			m.deriving = false
 			if m.session != s || m.quitting.Load() {

@@ -213,7 +213,13 @@ func (t Territory) CapacityOf() float64 {
 // when not nil, measures contiguity and Polsby-Popper compactness on the
 // units' adjacency (see [ShapeMeasurer]).
 func Balance(p *Plan, s *Scenario, qs []Quantity, byCapacity bool, shapes ShapeMeasurer) BalanceReport {
-	m := ComputeMetrics(p, s)
+	return BalanceOf(p, s, ComputeMetrics(p, s), qs, byCapacity, shapes)
+}
+
+// BalanceOf is [Balance] from metrics m already computed for s by
+// [ComputeMetrics], so that a caller that has them does not compute them
+// twice.
+func BalanceOf(p *Plan, s *Scenario, m Metrics, qs []Quantity, byCapacity bool, shapes ShapeMeasurer) BalanceReport {
 	r := BalanceReport{Quantities: qs, ByCapacity: byCapacity, Rows: make([]BalanceRow, len(m.Territories)),
 		MaxAbsDeviation: make([]float64, len(qs)), Spread: make([]float64, len(qs)),
 		PolsbyPopperMean: math.NaN(), PolsbyPopperMin: math.NaN()}

@@ -225,9 +225,7 @@ func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *G
 			if !ok {
 				return Outcome{}, planner.Errorf(planner.EINVALID, "Territory %d is not in scenario %q", opt.Seeds[code], s.Name)
 			}
-			if !include[i] {
-				include[i] = true
-			}
+			include[i] = true // a seed takes part even from white space
 			prob.Seeds = append(prob.Seeds, Seed{Unit: i, Territory: r})
 		}
 	}
