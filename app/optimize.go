@@ -286,13 +286,13 @@ func (m *Meridian) runOptimize(req optimizeRequest) {
 		var err error
 		out, err = balance.BalancePlan(ctx, p, before, g, opt)
 		return err
-	}, func() { m.optimized(s, req, p, before, out) })
+	}, func() { m.optimized(s, req, out) })
 }
 
 // optimized applies an optimizer's outcome (UI thread): into a new
 // scenario, stored and made active, or as one undoable replacement of the
 // alignment; then the change report.
-func (m *Meridian) optimized(s *session, req optimizeRequest, p *planner.Plan, before *planner.Scenario, out balance.Outcome) {
+func (m *Meridian) optimized(s *session, req optimizeRequest, out balance.Outcome) {
 	if m.session != s {
 		return
 	}
@@ -303,7 +303,9 @@ func (m *Meridian) optimized(s *session, req optimizeRequest, p *planner.Plan, b
 			m.showError(err)
 			return
 		}
-		changes := planner.CompareAlignments(p, before, &c)
+		// out.Changes was computed off the UI thread; the copy has new
+		// territory IDs but the same names, which is all the report shows.
+		changes := out.Changes
 		m.reopen("Opening scenario "+c.Name+"…", []sqlite.Edit{sqlite.AddScenarioEdit(c), sqlite.SetActiveScenarioEdit(c.ID)}, func() {
 			m.setStatus(fmt.Sprintf("Scenario %s holds the balanced territories (%s moved) and is active.%s", c.Name, m.unitsText(changes.UnitsMoved), historyNote))
 			m.showChangeReport(changes, problems, c.Name)
