@@ -37,7 +37,7 @@ func (l *Layers) Lines(lines orb.MultiLineString, c color.NRGBA, width float32) 
 
 // Outlines sets the outline layer, as SetOutlines does, and returns l.
 func (l *Layers) Outlines(lines []orb.MultiLineString, colors []color.NRGBA, width float32) *Layers {
-	l.sc.outlines = newLineLayer(lines, colors, width)
+	l.sc.setOutlines(newLineLayer(lines, colors, width))
 	return l
 }
 
@@ -103,7 +103,7 @@ func (m *Map) update(f func(sc *scene)) {
 // before it returns.
 func (m *Map) SetOutlines(lines []orb.MultiLineString, colors []color.NRGBA, width float32) {
 	ol := newLineLayer(lines, colors, width)
-	m.update(func(sc *scene) { sc.outlines = ol })
+	m.update(func(sc *scene) { sc.setOutlines(ol) })
 }
 
 // SetPointsSized replaces the dots drawn on top, as SetPoints does, with a

@@ -28,6 +28,9 @@ type lineLayer struct {
 	width  float32     // device-independent pixels
 	all    orb.Bound   // union of the chunk bounds
 	hasAll bool
+	// segs holds every segment of the layer (full resolution), so that
+	// another layer can tell which of its segments this one covers.
+	segs map[segKey]struct{}
 }
 
 // newLineLayer prepares line sets (plane units) with their colours (missing
@@ -73,7 +76,7 @@ func newLineLayerPaths(paths [][]orb.Point, pathSetOf []int32, colors []prgba, w
 		setOf = append(setOf, pathSetOf[j])
 	}
 	starts = append(starts, int32(len(pts)))
-	dup := markRepeats(pts, starts, false)
+	dup, segs := markRepeatsSet(pts, starts, false, nil)
 
 	// Chunks: runs of segments to draw, at most lineChunkSegs long.
 	type chunk struct {
@@ -112,7 +115,7 @@ func newLineLayerPaths(paths [][]orb.Point, pathSetOf []int32, colors []prgba, w
 		}
 		return chunks[x].bd.Max[1] > chunks[y].bd.Max[1]
 	})
-	l := &lineLayer{id: geomIDs.Add(1), colors: colors, width: width}
+	l := &lineLayer{id: geomIDs.Add(1), colors: colors, width: width, segs: segs}
 	l.paths = pathSet{
 		pts:   make([]orb.Point, 0, nv),
 		start: make([]int32, 0, len(chunks)+1),
@@ -166,8 +169,8 @@ type lineJob struct {
 
 // newLineJob prepares layer l for a render into r with transform xf and
 // pixel scale ps, reusing the memory of lj; nil when nothing is to be
-// drawn.
-func newLineJob(lj *lineJob, l *lineLayer, xf xform, ps float64, r image.Rectangle) *lineJob {
+// drawn. Chunks marked in hidden (nil: none) are left out.
+func newLineJob(lj *lineJob, l *lineLayer, hidden *chunkMask, xf xform, ps float64, r image.Rectangle) *lineJob {
 	if l == nil {
 		return nil
 	}
@@ -188,6 +191,10 @@ func newLineJob(lj *lineJob, l *lineLayer, xf xform, ps float64, r image.Rectang
 	lj.lv = l.paths.simp.level(xf.s, l.paths.items())
 	R := hw + 1
 	rx0, ry0, rx1, ry1 := float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)
+	var hide []bool
+	if hidden != nil && hidden.layer == l.id {
+		hide = hidden.hide
+	}
 	for k := 0; k+1 < len(l.sets); k++ {
 		lj.set = append(lj.set, int32(len(lj.vis)))
 		maxY := math.Inf(-1)
@@ -197,7 +204,7 @@ func newLineJob(lj *lineJob, l *lineLayer, xf xform, ps float64, r image.Rectang
 			if y0 > ry1 {
 				break
 			}
-			if x1 < rx0 || x0 > rx1 || y1 < ry0 || lj.luts[k] == nil {
+			if x1 < rx0 || x0 > rx1 || y1 < ry0 || lj.luts[k] == nil || (hide != nil && hide[c]) {
 				continue
 			}
 			maxY = max(maxY, y1)

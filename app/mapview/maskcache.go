@@ -67,7 +67,8 @@ type cacheKey struct {
 	hairW  float64
 	lineHW float64
 	rect   image.Rectangle
-	spans  bool // area entries hold spans (see spans.go), not masks
+	spans  bool   // area entries hold spans (see spans.go), not masks
+	hide   uint64 // line layers: the id of the mask of chunks left out, 0 when none
 }
 
 // phaseCache is one generation of cached entries for one key and phase.

@@ -262,20 +262,25 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 		if sc.areaStroke.a > 0 {
 			job.strokeLUT = blendLUTFor(sc.areaStroke)
 		}
-		job.lines = newLineJob(&job.lineMem[0], sc.lines, job.xf, ps, r)
-		job.outlines = newLineJob(&job.lineMem[1], sc.outlines, job.xf, ps, r)
+		job.lines = newLineJob(&job.lineMem[0], sc.lines, sc.linesHidden, job.xf, ps, r)
+		job.outlines = newLineJob(&job.lineMem[1], sc.outlines, nil, job.xf, ps, r)
 		if mc != nil {
 			// Line layers keep their coverage per strip for renders of
 			// the same view.
+			var hideID uint64
+			if h := sc.linesHidden; h != nil {
+				hideID = h.id
+			}
 			for _, x := range []struct {
 				lj   *lineJob
 				c    *phaseCache[stripCov]
 				slot int
-			}{{job.lines, &mc.lines, slotLines}, {job.outlines, &mc.outlines, slotOutlines}} {
+				hide uint64
+			}{{job.lines, &mc.lines, slotLines, hideID}, {job.outlines, &mc.outlines, slotOutlines, 0}} {
 				if x.lj == nil {
 					continue
 				}
-				k := cacheKey{geom: x.lj.l.id, n: nStrips, scale: v.Scale, lineHW: x.lj.hw, rect: r}
+				k := cacheKey{geom: x.lj.l.id, n: nStrips, scale: v.Scale, lineHW: x.lj.hw, rect: r, hide: x.hide}
 				if _, _, gen, ok := x.c.acquire(k, job.xf.tx, job.xf.ty); ok {
 					defer x.c.release()
 					x.lj.cache, x.lj.gen, x.lj.slot = x.c, gen, x.slot
@@ -287,7 +292,7 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 			if h.fill.a > 0 {
 				job.hlLUT = blendLUTFor(h.fill)
 			}
-			job.hlLine = newLineJob(&job.lineMem[2], h.boundary(sc), job.xf, ps, r)
+			job.hlLine = newLineJob(&job.lineMem[2], h.boundary(sc), nil, job.xf, ps, r)
 		}
 		job.points = newPointJob(sc, ps)
 		job.placeLabels(r)

@@ -3,6 +3,7 @@ package mapview
 import (
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -94,6 +95,9 @@ type scene struct {
 	// when empty.
 	lines    *lineLayer
 	outlines *lineLayer
+	// linesHidden marks the chunks of lines that lie under the outlines
+	// (see hideLinesUnderOutlines); nil when none.
+	linesHidden *chunkMask
 
 	// Points, sorted by decreasing y.
 	points       []orb.Point
@@ -334,12 +338,20 @@ func allOpaque(cs []prgba) bool {
 // given twice (state outlines share their borders), which draws the same
 // pixels since strokes are drawn as the union of their segments.
 func markRepeats(pts []orb.Point, starts []int32, closed bool) []bool {
-	return markRepeatsOrder(pts, starts, closed, nil)
+	dup, _ := markRepeatsSet(pts, starts, closed, nil)
+	return dup
 }
 
 // markRepeatsOrder is markRepeats visiting the paths in the given order
 // (nil: in index order).
 func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int32) []bool {
+	dup, _ := markRepeatsSet(pts, starts, closed, order)
+	return dup
+}
+
+// markRepeatsSet is markRepeatsOrder that also returns the set of the
+// segments seen.
+func markRepeatsSet(pts []orb.Point, starts []int32, closed bool, order []int32) ([]bool, map[segKey]struct{}) {
 	seen := make(map[segKey]struct{}, len(pts))
 	dup := make([]bool, len(pts))
 	n := len(starts) - 1
@@ -363,12 +375,64 @@ func markRepeatsOrder(pts []orb.Point, starts []int32, closed bool, order []int3
 			}
 		}
 	}
-	return dup
+	return dup, seen
 }
 
 func (s *scene) setLines(lines orb.MultiLineString, c color.NRGBA, width float32) {
 	s.lines = newLineLayer([]orb.MultiLineString{lines}, []color.NRGBA{c}, width)
 	s.coverAreaEdges()
+	s.hideLinesUnderOutlines()
+}
+
+// setOutlines sets the outline layer (see Map.SetOutlines).
+func (s *scene) setOutlines(ol *lineLayer) {
+	s.outlines = ol
+	s.hideLinesUnderOutlines()
+}
+
+// hideLinesUnderOutlines sets s.linesHidden: the chunks of the overlay
+// lines all of whose segments are also segments of the outlines (same end
+// points, either direction), when the outlines are opaque and at least as
+// wide as the overlay, so that the overlay's stroke lies wholly under the
+// outlines' and need not be drawn. With territories made of whole states,
+// the state borders between territories are such chunks. The mask keeps its
+// id when its bits do not change, so that the overlay's cached coverage
+// stays valid across edits that do not move a territory border along a
+// state border.
+func (s *scene) hideLinesUnderOutlines() {
+	l, o := s.lines, s.outlines
+	if l == nil || o == nil || o.width < l.width || !allOpaque(o.colors) || len(o.segs) == 0 {
+		s.linesHidden = nil
+		return
+	}
+	ps := &l.paths
+	n := len(ps.start) - 1
+	hide := make([]bool, n)
+	any := false
+	for c := 0; c < n; c++ {
+		pts := ps.pts[ps.start[c]:ps.start[c+1]]
+		h := len(pts) >= 2
+		for k := 0; h && k+1 < len(pts); k++ {
+			_, h = o.segs[segKeyOf(pts[k], pts[k+1])]
+		}
+		hide[c] = h
+		any = any || h
+	}
+	switch old := s.linesHidden; {
+	case !any:
+		s.linesHidden = nil
+	case old != nil && old.layer == l.id && slices.Equal(old.hide, hide):
+		// Unchanged: keep the id (and the cached coverage).
+	default:
+		s.linesHidden = &chunkMask{id: geomIDs.Add(1), layer: l.id, hide: hide}
+	}
+}
+
+// chunkMask marks chunks of a line layer not to draw.
+type chunkMask struct {
+	id    uint64 // identifies this mask's bits, for the coverage cache
+	layer uint64 // the id of the line layer it applies to
+	hide  []bool // per chunk
 }
 
 // setPoints keeps the finite points, sorted by decreasing y (north to south,
