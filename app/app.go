@@ -452,7 +452,7 @@ func (m *Meridian) export(path string) {
 }
 
 func (m *Meridian) showAbout() {
-	text := "Meridian " + Version + " — sales territory and quota planning, offline.\n\nData sources and licences:\n" + assets.Attribution
+	text := "Meridian " + Version + " — sales territory and quota planning, offline.\n\nData sources and licences:\n" + assets.AllAttribution()
 	if m.session != nil && m.session.plan.Attribution != "" && m.session.plan.Attribution != assets.Attribution {
 		text += "\n\nThis plan's data:\n" + m.session.plan.Attribution
 	}

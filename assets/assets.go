@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strings"
 )
 
 //go:embed us-atlas_counties-10m.topo.json.gz
@@ -67,3 +68,21 @@ func Hospitals() (io.ReadCloser, error) { return gunzip("hospitals", hospitalsGz
 // POPESTIMATE2019), used to spread the 2024 state total over the county
 // boundaries that us-atlas still draws.
 func ConnecticutCounties2019() io.Reader { return bytes.NewReader(ctCounties2019) }
+
+// GazetteerAttribution credits the gazetteers that planner/geocode reads.
+const GazetteerAttribution = `World cities and US postal codes: GeoNames (geonames.org), CC BY 4.0, attribution "GeoNames".`
+
+// AllAttribution lists the sources and licences of everything the app
+// ships, one per line, for Help > About: Attribution (the sample plan's
+// files), the gazetteers, and the boundary layers a plan can start from.
+func AllAttribution() string {
+	lines := []string{Attribution, GazetteerAttribution}
+	seen := map[string]bool{}
+	for _, l := range BoundaryLayers() {
+		if l.Attribution != "" && !seen[l.Attribution] && !strings.Contains(Attribution, l.Attribution) {
+			seen[l.Attribution] = true
+			lines = append(lines, l.Attribution)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -375,6 +375,12 @@ func (t *Topology) ObjectNames() []string {
 // system (lon/lat degrees for us-atlas). It returns an error when the
 // topology has no object with that name.
 func (t *Topology) Features(object string) ([]Feature, error) {
+	return t.features(object, t.geometry)
+}
+
+// features converts the members of the named object to features, their
+// geometry by geom.
+func (t *Topology) features(object string, geom func(*topoGeometry) orb.Geometry) ([]Feature, error) {
 	g, ok := t.objects[object]
 	if !ok {
 		return nil, fmt.Errorf("geo: topology has no object %q", object)
@@ -388,7 +394,7 @@ func (t *Topology) Features(object string) ([]Feature, error) {
 		out[i] = Feature{
 			ID:         m.id,
 			Properties: cloneProps(m.props),
-			Geometry:   t.geometry(m),
+			Geometry:   geom(m),
 		}
 	}
 	return out, nil
