@@ -50,6 +50,11 @@ const usage = `usage:
       accounts, potential, population, units), keep them contiguous and compact, and print
       the result; it is written only with --into-scenario (a new, active scenario) or
       --replace (the scenario's alignment). N other than today's draws new territories.
+  meridianctl import geography --plan NEW.meridian (--file F.geojson|F.topojson --id PROP
+        [--name PROP] [--object NAME] | --layer KEY) [--title "Plan name"] [--level County] [--force]
+      start a new plan on a geography layer: a GeoJSON or TopoJSON file (PROP "(feature id)"
+      is the feature's own id), or a shipped layer (KEY: us-counties, world-countries,
+      canada-provinces, romania-counties); prints what was repaired or skipped
 `
 
 func main() {
@@ -106,10 +111,26 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&ba.into, "into-scenario", "", "write the result as a new scenario with this name (balance)")
 	fs.BoolVar(&ba.replace, "replace", false, "write the result into the scenario itself (balance)")
 	fs.BoolVar(&ba.byCapacity, "by-capacity", false, "targets in proportion to territory capacity (balance)")
-	switch args[0] {
+	var ga geoArgs
+	fs.StringVar(&ga.file, "file", "", "file to import (import)")
+	fs.StringVar(&ga.layer, "layer", "", "shipped geography layer (import geography)")
+	fs.StringVar(&ga.object, "object", "", "TopoJSON object with the units (import geography)")
+	fs.StringVar(&ga.idProp, "id", "", "property with the unit code (import geography)")
+	fs.StringVar(&ga.nameProp, "name", "", "property with the unit name (import geography)")
+	fs.StringVar(&ga.title, "title", "", "name of the new plan (import geography)")
+	fs.StringVar(&ga.unitLevel, "level", "", "what one unit is, e.g. County (import geography)")
+	cmd := args[0]
+	if cmd == "import" {
+		if len(args) < 2 || (args[1] != "geography") {
+			fmt.Fprintf(stderr, "meridianctl: import needs a kind: geography\n")
+			return errUsage
+		}
+		cmd, args = "import "+args[1], args[1:]
+	}
+	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance":
+	case "sample", "report", "export", "map", "balance", "import geography":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -124,7 +145,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "meridianctl: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	switch args[0] {
+	switch cmd {
+	case "import geography":
+		if *plan == "" {
+			return fmt.Errorf("import geography needs --plan NEW.meridian")
+		}
+		ga.plan, ga.force = *plan, *force
+		return cmdImportGeography(ctx, ga, stdout)
 	case "sample":
 		if *out == "" {
 			return fmt.Errorf("sample needs --out FILE.meridian")
@@ -165,26 +192,7 @@ func cmdSample(ctx context.Context, out string, force bool, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".meridian-sample-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmpPath := tmp.Name()
-	tmp.Close()
-	os.Remove(tmpPath) // sqlite.Open creates the file itself
-	defer os.Remove(tmpPath)
-	db, err := sqlite.Open(tmpPath)
-	if err != nil {
-		return err
-	}
-	if err := db.Replace(ctx, p); err != nil {
-		db.Close()
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmpPath, out); err != nil {
+	if err := writeNewPlan(ctx, out, p); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d units, %d accounts, %d territories\n", out, len(p.Units), len(p.Accounts), len(p.Active().Territories))
