@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,6 +55,12 @@ type Plan struct {
 	Borders  orb.MultiLineString
 	Accounts []Account
 	Reps     []Rep
+
+	// CustomFields names the columns of imported files that fill no
+	// Account field (a CRM's "Phone", "Status", ...), kept so that they can
+	// be shown and exported. Account.Fields holds each account's values in
+	// this order. Names are unique and not empty.
+	CustomFields []CustomField
 
 	Scenarios      []Scenario // at least one
 	ActiveScenario int64      // ID of the scenario the user works in
@@ -118,6 +125,43 @@ type Account struct {
 
 	UnitCode  string    // the unit that contains the account, "" when none
 	Placement Placement // how UnitCode was found
+
+	// Fields holds the account's custom field values, aligned with
+	// Plan.CustomFields: Fields[i] is the value of Plan.CustomFields[i], ""
+	// when empty. It is nil when the account has no custom value, else
+	// exactly len(Plan.CustomFields) long.
+	//
+	// A slice aligned with the plan's field list rather than a map per
+	// account, for a million accounts: a slice costs 24 bytes plus 16 per
+	// value and no hashing, and the importer carves all accounts' slices
+	// from a few large shared arrays; a map[string]string would cost a
+	// hash table per account (several hundred bytes and one allocation or
+	// more each).
+	Fields []string
+}
+
+// CustomField is one custom field of a plan's accounts (see
+// Plan.CustomFields).
+type CustomField struct {
+	Name string // the column name in the imported file, e.g. "Phone"
+	// Numeric is true when every non-empty value is a finite decimal number
+	// as strconv.ParseFloat reads it ("1234.5", "-3", "1e6"): such a field
+	// is sorted and exported as numbers. Otherwise values are text.
+	Numeric bool
+}
+
+// Field returns the value of the custom field named name for account a of
+// plan p, and whether p has such a field; "" when the account has no value.
+func (p *Plan) Field(a *Account, name string) (string, bool) {
+	for i := range p.CustomFields {
+		if p.CustomFields[i].Name == name {
+			if i < len(a.Fields) {
+				return a.Fields[i], true
+			}
+			return "", true
+		}
+	}
+	return "", false
 }
 
 // Rep is a sales representative who can cover territories.
@@ -211,8 +255,10 @@ func (p *Plan) UnitIndex() map[string]int {
 // Validate checks the plan's integrity: non-empty name, unique non-empty
 // unit codes, unique IDs, account units and alignments that refer to
 // existing units and territories, a placement that agrees with the account's
-// unit, finite numbers, at least one scenario, and an active scenario (when
-// not 0) that exists.
+// unit, finite numbers, custom fields with unique non-empty names whose
+// values line up with them (Account.Fields nil or len(Plan.CustomFields)
+// long; numeric fields holding numbers or ""), at least one scenario, and an
+// active scenario (when not 0) that exists.
 // It returns an *Error with code EINVALID that names the first problem.
 func (p *Plan) Validate() error {
 	if p.Name == "" {
@@ -230,14 +276,51 @@ func (p *Plan) Validate() error {
 		}
 		units[u.Code] = true
 	}
-	ids := map[int64]bool{}
-	ext := map[string]bool{}
-	for i, a := range p.Accounts {
+	fieldNames := make(map[string]bool, len(p.CustomFields))
+	var numeric []int // indices of the numeric custom fields
+	for i, f := range p.CustomFields {
 		switch {
-		case a.ID <= 0 || ids[a.ID]:
+		case strings.TrimSpace(f.Name) == "":
+			return Errorf(EINVALID, "Custom field %d has no name", i+1)
+		case fieldNames[f.Name]:
+			return Errorf(EINVALID, "Custom field %q appears twice", f.Name)
+		}
+		fieldNames[f.Name] = true
+		if f.Numeric {
+			numeric = append(numeric, i)
+		}
+	}
+	// IDs: in increasing order (as WithImport and the sample number them)
+	// no set is needed; otherwise a map. External IDs: sorted hashes (see
+	// sortHashed), since a million-entry map is slow.
+	var ids map[int64]bool
+	var ext []hashed
+	var last int64
+	for i := range p.Accounts {
+		a := &p.Accounts[i]
+		switch {
+		case a.ID <= 0:
 			return Errorf(EINVALID, "Account %d (%q) has a missing or duplicate ID %d", i+1, a.Name, a.ID)
-		case a.ExternalID != "" && ext[a.ExternalID]:
-			return Errorf(EINVALID, "Account external ID %q appears twice", a.ExternalID)
+		case ids == nil && a.ID > last:
+			last = a.ID
+		default:
+			if ids == nil {
+				ids = make(map[int64]bool, len(p.Accounts))
+				for _, b := range p.Accounts[:i] {
+					ids[b.ID] = true
+				}
+			}
+			if ids[a.ID] {
+				return Errorf(EINVALID, "Account %d (%q) has a missing or duplicate ID %d", i+1, a.Name, a.ID)
+			}
+		}
+		if ids != nil {
+			ids[a.ID] = true
+		}
+		if a.ExternalID != "" {
+			ext = append(ext, hashed{hashString(a.ExternalID), int32(i)})
+		}
+		switch {
 		case a.UnitCode != "" && !units[a.UnitCode]:
 			return Errorf(EINVALID, "Account %q is in unit %q, which the plan does not have", a.Name, a.UnitCode)
 		case a.HasLocation && !ValidLonLat(a.Location):
@@ -246,11 +329,33 @@ func (p *Plan) Validate() error {
 			return Errorf(EINVALID, "Account %q has an invalid potential", a.Name)
 		case a.Placement < PlacedNone || a.Placement > PlacedNearest || (a.UnitCode == "") != (a.Placement == PlacedNone):
 			return Errorf(EINVALID, "Account %q has placement %q with unit %q", a.Name, a.Placement, a.UnitCode)
+		case a.Fields != nil && len(a.Fields) != len(p.CustomFields):
+			return Errorf(EINVALID, "Account %q has %d custom field values; the plan has %d custom fields", a.Name, len(a.Fields), len(p.CustomFields))
 		}
-		ids[a.ID] = true
-		if a.ExternalID != "" {
-			ext[a.ExternalID] = true
+		if a.Fields != nil {
+			for _, k := range numeric {
+				if v := a.Fields[k]; v != "" && !isNumber(v) {
+					return Errorf(EINVALID, "Account %q has %q in the numeric custom field %q", a.Name, v, p.CustomFields[k].Name)
+				}
+			}
 		}
+	}
+	if len(p.Accounts) > math.MaxInt32 {
+		return Errorf(EINVALID, "The plan has more than %d accounts", math.MaxInt32)
+	}
+	sortHashed(ext)
+	dup := ""
+	equalRuns(ext, func(i, j int32) bool {
+		if p.Accounts[i].ExternalID != p.Accounts[j].ExternalID {
+			return false
+		}
+		if dup == "" {
+			dup = p.Accounts[i].ExternalID
+		}
+		return true
+	})
+	if dup != "" {
+		return Errorf(EINVALID, "Account external ID %q appears twice", dup)
 	}
 	reps := map[int64]bool{}
 	for _, r := range p.Reps {
@@ -338,4 +443,19 @@ func (s *Scenario) TerritoryByName(name string) *Territory {
 		}
 	}
 	return nil
+}
+
+// isNumber reports whether s is a finite number as strconv.ParseFloat reads
+// it, in decimal (not "Inf", "NaN" or hexadecimal).
+func isNumber(s string) bool {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 'x' || c == 'X' || c == 'n' || c == 'N' || c == 'i' || c == 'I' || c == '_' {
+			return false
+		}
+	}
+	return true
 }

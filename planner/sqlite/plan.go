@@ -120,12 +120,13 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	var p planner.Plan
 	var created string
 	var active sql.NullInt64
+	var fields string
 	err := tx.QueryRowContext(ctx, `
 		SELECT name, description, created, attribution, unit_level, parent_level,
-		       potential_name, active_scenario_id
+		       potential_name, active_scenario_id, custom_fields
 		FROM plan WHERE id = 1`).Scan(
 		&p.Name, &p.Description, &created, &p.Attribution, &p.UnitLevel, &p.ParentLevel,
-		&p.PotentialName, &active)
+		&p.PotentialName, &active, &fields)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Replace writes the plan row with the rest in one transaction: a
 		// file with rows but no plan row is damaged, not new.
@@ -151,6 +152,9 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 		return nil, damagef(err, "the creation time %q is not a valid time", created)
 	}
 	p.ActiveScenario = active.Int64
+	if p.CustomFields, err = decodeCustomFields(fields); err != nil {
+		return nil, damagef(err, "the list of custom fields is not readable")
+	}
 	return &p, nil
 }
 
@@ -248,7 +252,7 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	p.Accounts = make([]planner.Account, 0, n)
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, external_id, name, address, city, state, zip, lon, lat,
-		       segment, owner, potential, unit_code, placement
+		       segment, owner, potential, unit_code, placement, fields
 		FROM account ORDER BY ord`)
 	if err != nil {
 		return damagef(err, "the account table cannot be read")
@@ -258,9 +262,15 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var a planner.Account
 		var lon, lat, potential sql.NullFloat64
 		var unit sql.NullString
+		var fields sql.RawBytes // valid until Next: decoded at once
 		if err := rows.Scan(&a.ID, &a.ExternalID, &a.Name, &a.Address, &a.City, &a.State, &a.ZIP,
-			&lon, &lat, &a.Segment, &a.Owner, &potential, &unit, &a.Placement); err != nil {
+			&lon, &lat, &a.Segment, &a.Owner, &potential, &unit, &a.Placement, &fields); err != nil {
 			return rowDamage("account", len(p.Accounts)+1, err)
+		}
+		if fields != nil {
+			if a.Fields, err = decodeFields(fields); err != nil {
+				return damagef(err, "account %d (%q) has unreadable custom field values", a.ID, a.Name)
+			}
 		}
 		if lon.Valid != lat.Valid {
 			return damagef(nil, "account %d (%q) has half a location", a.ID, a.Name)
@@ -467,10 +477,11 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 		// modified is stamped by update.
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO plan (id, name, description, created, modified, attribution,
-			                  unit_level, parent_level, potential_name, active_scenario_id)
-			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
+			                  unit_level, parent_level, potential_name, active_scenario_id, custom_fields)
+			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
 			p.Name, p.Description, formatTime(p.Created), p.Attribution,
-			p.UnitLevel, p.ParentLevel, p.PotentialName, nullID(p.ActiveScenario)); err != nil {
+			p.UnitLevel, p.ParentLevel, p.PotentialName, nullID(p.ActiveScenario),
+			encodeCustomFields(p.CustomFields)); err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
 		return nil
@@ -525,20 +536,26 @@ func insertReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 func insertAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO account (id, ord, external_id, name, address, city, state, zip, lon, lat,
-		                     segment, owner, potential, unit_code, placement)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		                     segment, owner, potential, unit_code, placement, fields)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare account insert: %w", err)
 	}
 	defer stmt.Close()
+	var buf []byte
 	for i := range p.Accounts {
 		a := &p.Accounts[i]
 		var lon, lat any
 		if a.HasLocation {
 			lon, lat = a.Location[0], a.Location[1]
 		}
+		var fields any
+		if a.Fields != nil {
+			buf = encodeFields(buf[:0], a.Fields)
+			fields = string(buf)
+		}
 		if _, err := stmt.ExecContext(ctx, a.ID, i, a.ExternalID, a.Name, a.Address, a.City, a.State, a.ZIP,
-			lon, lat, a.Segment, a.Owner, nullMeasure(a.Potential), nullString(a.UnitCode), int64(a.Placement)); err != nil {
+			lon, lat, a.Segment, a.Owner, nullMeasure(a.Potential), nullString(a.UnitCode), int64(a.Placement), fields); err != nil {
 			return fmt.Errorf("insert account %d: %w", a.ID, err)
 		}
 	}

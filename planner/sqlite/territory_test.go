@@ -120,6 +120,7 @@ func TestMigrateFormat1(t *testing.T) {
 	MustReplace(t, db, SmallPlan())
 	path := db.Path
 	MustCloseDB(t, db)
+	rawExec(t, path, dropFormat4...)
 	rawExec(t, path, `ALTER TABLE territory DROP COLUMN capacity`, `ALTER TABLE territory DROP COLUMN boundary`, `PRAGMA user_version = 1`)
 
 	if _, err := sqlite.OpenReadOnly(path); planner.ErrorCode(err) != planner.EUNSUPPORTED {
@@ -139,6 +140,7 @@ func TestMigrateFormat2AndCapacity(t *testing.T) {
 	MustReplace(t, db, SmallPlan())
 	path := db.Path
 	MustCloseDB(t, db)
+	rawExec(t, path, dropFormat4...)
 	rawExec(t, path, `ALTER TABLE territory DROP COLUMN capacity`, `PRAGMA user_version = 2`)
 	db = MustOpenPath(t, path)
 	comparePlans(t, SmallPlan(), MustLoad(t, db))

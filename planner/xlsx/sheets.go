@@ -387,19 +387,27 @@ const (
 	accCols
 )
 
-// accounts lays out the Accounts sheet: one row per account, in plan order.
+// accounts lays out the Accounts sheet: one row per account, in plan order,
+// then one column per custom field (Plan.CustomFields) after Placement,
+// headed by the field's name. A numeric field's values are number cells
+// (General format); others are text, quote-prefixed when they look like a
+// formula, as every user text is.
 func (b *book) accounts() sheetSpec {
 	st, p := b.st, b.p
 	units := p.UnitIndex()
 	accTerr := b.s.AccountTerritories(p) // drawn boundaries first, then the unit's territory
+	header := []string{
+		"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
+		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement",
+	}
+	for _, f := range p.CustomFields {
+		header = append(header, f.Name)
+	}
 	return sheetSpec{
-		name: SheetAccounts,
-		cols: accCols,
-		header: []string{
-			"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-			"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement",
-		},
-		n: len(p.Accounts),
+		name:   SheetAccounts,
+		cols:   accCols + len(p.CustomFields),
+		header: header,
+		n:      len(p.Accounts),
 		row: func(i int, row []any) {
 			a := &p.Accounts[i]
 			row[accExternalID] = st.code(a.ExternalID)
@@ -430,6 +438,18 @@ func (b *book) accounts() sheetSpec {
 				row[accTerritory] = st.str(b.terrName[id])
 			}
 			row[accPlacement] = placement.String()
+			for k, v := range a.Fields {
+				if k >= len(p.CustomFields) || v == "" {
+					continue
+				}
+				if p.CustomFields[k].Numeric {
+					if x, err := strconv.ParseFloat(v, 64); err == nil {
+						row[accCols+k] = x
+						continue
+					}
+				}
+				row[accCols+k] = st.str(v)
+			}
 		},
 		landscape: true,
 	}

@@ -1,0 +1,109 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/sqlite"
+)
+
+// dropFormat4 turns a plan file of the current format back into format 3
+// (before custom fields), for the tests of older formats.
+var dropFormat4 = []string{`ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`}
+
+// fieldsPlan is SmallPlan with custom fields: values with quotes,
+// backslashes, control characters, non-ASCII text and a formula, an account
+// with no value (nil Fields) and one with all values empty.
+func fieldsPlan() *planner.Plan {
+	p := SmallPlan()
+	p.CustomFields = []planner.CustomField{{Name: "Phone"}, {Name: "Employees", Numeric: true}, {Name: `Notes "x"`}}
+	p.Accounts[0].Fields = []string{"+1 555 0100", "1200", "said \"hi\"\\\n\t\x01 – Doña Ana 日本"}
+	p.Accounts[1].Fields = []string{"", "", ""}
+	p.Accounts[2].Fields = []string{`=HYPERLINK("http://x","y")`, "-3.5e2", ""}
+	return p
+}
+
+// Custom fields and their values round-trip through Replace and Load, and a
+// later Replace without them leaves none behind.
+func TestCustomFieldsRoundTrip(t *testing.T) {
+	if len(SmallPlan().Accounts) < 4 {
+		t.Fatalf("fixture changed: %d accounts", len(SmallPlan().Accounts))
+	}
+	db := MustOpenDB(t)
+	want := fieldsPlan()
+	MustReplace(t, db, want)
+	got := MustLoad(t, db)
+	comparePlans(t, want, got)
+	if got.Accounts[3].Fields != nil {
+		t.Errorf("account without values loads Fields %#v, want nil", got.Accounts[3].Fields)
+	}
+	if v, ok := got.Field(&got.Accounts[0], "Employees"); !ok || v != "1200" {
+		t.Errorf("Field(Employees) = %q, %v", v, ok)
+	}
+
+	// Reopened from disk.
+	path := db.Path
+	MustCloseDB(t, db)
+	db = MustOpenPath(t, path)
+	comparePlans(t, want, MustLoad(t, db))
+
+	MustReplace(t, db, SmallPlan())
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
+}
+
+// Replace refuses values that do not line up with the plan's fields.
+func TestCustomFieldsInvalid(t *testing.T) {
+	db := MustOpenDB(t)
+	for name, edit := range map[string]func(p *planner.Plan){
+		"short":       func(p *planner.Plan) { p.Accounts[0].Fields = p.Accounts[0].Fields[:2] },
+		"not numeric": func(p *planner.Plan) { p.Accounts[0].Fields[1] = "12x" },
+		"duplicate":   func(p *planner.Plan) { p.CustomFields[2].Name = "Phone" },
+		"no name":     func(p *planner.Plan) { p.CustomFields[2].Name = " " },
+	} {
+		p := fieldsPlan()
+		edit(p)
+		if err := db.Replace(context.Background(), p); planner.ErrorCode(err) != planner.EINVALID {
+			t.Errorf("%s: Replace = %v, want EINVALID", name, err)
+		}
+	}
+}
+
+// A plan of format 3 (before custom fields) is migrated when opened; it has
+// no custom field, and custom fields can be written afterwards.
+func TestMigrateFormat3(t *testing.T) {
+	db := MustOpenDB(t)
+	MustReplace(t, db, SmallPlan())
+	path := db.Path
+	MustCloseDB(t, db)
+	rawExec(t, path, append(dropFormat4, `PRAGMA user_version = 3`)...)
+	if _, err := sqlite.OpenReadOnly(path); planner.ErrorCode(err) != planner.EUNSUPPORTED {
+		t.Errorf("OpenReadOnly of format 3: %v", err)
+	}
+	db = MustOpenPath(t, path)
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
+	MustReplace(t, db, fieldsPlan())
+	comparePlans(t, fieldsPlan(), MustLoad(t, db))
+}
+
+// Damaged custom field JSON is reported as damage, not a panic.
+func TestCustomFieldsDamaged(t *testing.T) {
+	for _, stmt := range []string{
+		`UPDATE plan SET custom_fields = 'x'`,
+		`UPDATE plan SET custom_fields = '{}'`,
+		`UPDATE account SET fields = '[1' WHERE id = (SELECT min(id) FROM account)`,
+		`UPDATE account SET fields = 'null' WHERE id = (SELECT min(id) FROM account)`,
+		`UPDATE account SET fields = '[1,2]' WHERE id = (SELECT min(id) FROM account)`,
+	} {
+		db := MustOpenDB(t)
+		MustReplace(t, db, fieldsPlan())
+		path := db.Path
+		MustCloseDB(t, db)
+		rawExec(t, path, stmt)
+		db = MustOpenPath(t, path)
+		if _, err := db.Load(context.Background()); planner.ErrorCode(err) != planner.EINVALID {
+			t.Errorf("%s: Load = %v, want EINVALID", stmt, err)
+		}
+		MustCloseDB(t, db)
+	}
+}
