@@ -467,16 +467,6 @@ func newChangeReport(p *planner.Plan, r planner.ChangeReport, problems []string)
 	return cr
 }
 
-// csvText makes user text safe in a spreadsheet: a cell that begins with
-// = + - @ (or a tab or carriage return) would be read as a formula, so it
-// gets a leading ' (OWASP, "CSV Injection").
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // writeChangesCSV writes every move of r as CSV (RFC 4180, UTF-8, header
 // row) to path atomically, through a temporary file in the same folder:
 // Kind, Code, Name, Parent, From, To, Population (people, units only) and
@@ -506,12 +496,12 @@ func writeChangesCSV(path string, p *planner.Plan, r planner.ChangeReport) error
 		return strconv.FormatFloat(m.Value, 'f', -1, 64)
 	}
 	for _, u := range r.Units {
-		w.Write([]string{level, csvText(u.UnitCode), csvText(u.UnitName), csvText(u.ParentName),
-			csvText(placeName(u.FromName)), csvText(placeName(u.ToName)), measure(u.Population), ""})
+		w.Write([]string{level, planner.CSVText(u.UnitCode), planner.CSVText(u.UnitName), planner.CSVText(u.ParentName),
+			planner.CSVText(placeName(u.FromName)), planner.CSVText(placeName(u.ToName)), measure(u.Population), ""})
 	}
 	for _, a := range r.Accounts {
-		w.Write([]string{"Account", strconv.FormatInt(a.AccountID, 10), csvText(a.Name), "",
-			csvText(placeName(a.FromName)), csvText(placeName(a.ToName)), "", measure(a.Potential)})
+		w.Write([]string{"Account", strconv.FormatInt(a.AccountID, 10), planner.CSVText(a.Name), "",
+			planner.CSVText(placeName(a.FromName)), planner.CSVText(placeName(a.ToName)), "", measure(a.Potential)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

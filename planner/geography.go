@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/meridianplan/meridian/geo"
 )
@@ -306,12 +305,6 @@ type JoinOptions struct {
 	SetPopulation bool
 }
 
-// placeholders are texts that mean "no value" in exported tables.
-var placeholders = map[string]bool{
-	"": true, "-": true, "--": true, "n/a": true, "na": true, "#n/a": true, "null": true, "none": true,
-	"not available": true, "unknown": true, "-999": true, "(x)": true, "x": true,
-}
-
 // JoinWeights reads a table of weights (one row per unit, such as the Census
 // county population estimates) and matches it to units by code. codeColumn
 // names the column that holds the code, or several columns joined with "+"
@@ -517,42 +510,17 @@ func cellValue(c Cell, nf NumberFormat) (Measure, string) {
 		return Unknown, fmt.Sprintf("%q is not a number", c.Text)
 	}
 	t := strings.TrimSpace(c.Text)
-	if placeholders[strings.ToLower(t)] {
+	if IsPlaceholder(t) {
 		if t == "" {
 			return Unknown, "no value"
 		}
 		return Unknown, fmt.Sprintf("%q means no value", t)
 	}
-	v, ok := parseNumber(t, nf)
+	v, ok := ParseNumber(t, nf)
 	if !ok {
 		return Unknown, fmt.Sprintf("%q is not a number", t)
 	}
 	return Known(v), ""
-}
-
-// parseNumber parses text written with number format nf: group separators
-// (and any spaces) removed, the decimal mark made '.'. Non-finite values
-// are rejected.
-func parseNumber(t string, nf NumberFormat) (float64, bool) {
-	dec := nf.Decimal
-	if dec == 0 {
-		dec = '.'
-	}
-	var b strings.Builder
-	for _, r := range t {
-		switch {
-		case r == dec:
-			b.WriteByte('.')
-		case nf.Group != 0 && r == nf.Group, unicode.IsSpace(r), r == '\u202f':
-		default:
-			b.WriteRune(r)
-		}
-	}
-	v, err := strconv.ParseFloat(b.String(), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v, true
 }
 
 // allDigits reports whether s is a non-empty run of ASCII digits.

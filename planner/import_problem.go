@@ -69,7 +69,7 @@ func WriteProblemsCSV(w io.Writer, problems []Problem) error {
 		return err
 	}
 	for _, p := range problems {
-		if err := cw.Write([]string{strconv.Itoa(p.Row), csvText(p.Column), csvText(p.Value), p.Severity.String(), csvText(p.Reason)}); err != nil {
+		if err := cw.Write([]string{strconv.Itoa(p.Row), CSVText(p.Column), CSVText(p.Value), p.Severity.String(), CSVText(p.Reason)}); err != nil {
 			return err
 		}
 	}
@@ -77,19 +77,22 @@ func WriteProblemsCSV(w io.Writer, problems []Problem) error {
 	return cw.Error()
 }
 
-// csvText prefixes s with an apostrophe when a spreadsheet could read it as
-// a formula.
-func csvText(s string) string {
-	if formulaLike(s) {
+// CSVText returns s made safe for a CSV cell that a spreadsheet will open:
+// with an apostrophe in front when it could be read as a formula (see
+// FormulaLike; OWASP, "CSV Injection"), else unchanged.
+func CSVText(s string) string {
+	if FormulaLike(s) {
 		return "'" + s
 	}
 	return s
 }
 
-// formulaLike reports whether s starts like a spreadsheet formula: =, +, -
-// or @, their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), a tab or a
-// carriage return, after any leading spaces.
-func formulaLike(s string) bool {
+// FormulaLike reports whether spreadsheet software could take text s for a
+// formula: its first non-space character is =, +, - or @ or their
+// full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), or it starts with a tab
+// or a carriage return, as OWASP's CSV-injection guidance lists. Exports
+// write such user text as text.
+func FormulaLike(s string) bool {
 	if s == "" {
 		return false
 	}

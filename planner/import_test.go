@@ -442,7 +442,7 @@ func TestImportAccounts_DecimalComma(t *testing.T) {
 	}
 }
 
-func TestParseNumber(t *testing.T) {
+func TestParseNumberImportCases(t *testing.T) {
 	us := planner.NumberFormat{Decimal: '.', Group: ','}
 	eu := planner.NumberFormat{Decimal: ',', Group: '.'}
 	fr := planner.NumberFormat{Decimal: ',', Group: ' '}

@@ -140,7 +140,7 @@ func TestMessyFiles(t *testing.T) {
 	r := mustOpen(t, "testdata/test_locale.csv")
 	rec, _ := r.Next()
 	for i, want := range []float64{1.7, 200000000} {
-		if v, ok := csvfile.ParseNumber(rec.Cells[i].Text, r.Numbers()); !ok || v != want {
+		if v, ok := planner.ParseNumber(rec.Cells[i].Text, r.Numbers()); !ok || v != want {
 			t.Errorf("ParseNumber(%q) = %v, %v, want %v", rec.Cells[i].Text, v, ok, want)
 		}
 	}

@@ -3,11 +3,10 @@ package xlsx
 import (
 	"math"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/meridianplan/meridian/planner"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -94,39 +93,13 @@ func setQuotePrefix(f *excelize.File, id int) {
 	f.Styles.CellXfs.Xf[id].QuotePrefix = ptr(true)
 }
 
-// formulaLike reports whether spreadsheet software could take text s for a
-// formula: its first non-space character is =, +, - or @ (or their
-// full-width forms), or it starts with a tab or a carriage return, as
-// OWASP's CSV-injection guidance lists.
-func formulaLike(s string) bool {
-	if s == "" {
-		return false
-	}
-	if s[0] == '\t' || s[0] == '\r' {
-		return true
-	}
-	t := strings.TrimLeftFunc(s, unicode.IsSpace)
-	if t == "" {
-		return false
-	}
-	switch t[0] {
-	case '=', '+', '-', '@':
-		return true
-	}
-	switch r, _ := utf8.DecodeRuneInString(t); r {
-	case '＝', '＋', '－', '＠':
-		return true
-	}
-	return false
-}
-
 // str returns a cell for user text s: nil (no cell) when s is empty, a
 // quote-prefixed text cell when s looks like a formula, else s itself.
 func (st *styles) str(s string) any {
 	switch {
 	case s == "":
 		return nil
-	case formulaLike(s):
+	case planner.FormulaLike(s):
 		return excelize.Cell{StyleID: st.quote, Value: s}
 	}
 	return s
@@ -138,7 +111,7 @@ func (st *styles) code(s string) any {
 	switch {
 	case s == "":
 		return nil
-	case formulaLike(s):
+	case planner.FormulaLike(s):
 		return excelize.Cell{StyleID: st.quote, Value: s}
 	}
 	return excelize.Cell{StyleID: st.text, Value: s}

@@ -1,4 +1,4 @@
-package csvfile
+package planner
 
 import (
 	"math"
@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/meridianplan/meridian/planner"
 )
 
 // ParseNumber reads a number written as text in the format f (from
@@ -34,7 +32,7 @@ import (
 // Refused: "", "N/A", "1.2.3", "12abc", "--1", "1,2,3", "Inf", "NaN",
 // "0x1F", and any value beyond ±math.MaxFloat64. Placeholders such as -999
 // are numbers here; the importer decides what they mean.
-func ParseNumber(s string, f planner.NumberFormat) (float64, bool) {
+func ParseNumber(s string, f NumberFormat) (float64, bool) {
 	s = strings.TrimFunc(s, unicode.IsSpace)
 	if s == "" || len(s) > 200 {
 		return 0, false

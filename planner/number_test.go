@@ -1,11 +1,15 @@
-package csvfile_test
+package planner_test
 
 import (
 	"math"
 	"testing"
 
 	"github.com/meridianplan/meridian/planner"
-	"github.com/meridianplan/meridian/planner/csvfile"
+)
+
+var (
+	commaPoint = planner.NumberFormat{Decimal: ',', Group: '.'}
+	pointComma = planner.NumberFormat{Decimal: '.', Group: ','}
 )
 
 func TestParseNumber(t *testing.T) {
@@ -92,7 +96,7 @@ func TestParseNumber(t *testing.T) {
 		{"5$%", pointComma, 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := csvfile.ParseNumber(tt.s, tt.f)
+		got, ok := planner.ParseNumber(tt.s, tt.f)
 		if ok != tt.ok || (ok && math.Abs(got-tt.want) > 1e-9*math.Max(1, math.Abs(tt.want))) {
 			t.Errorf("ParseNumber(%q, %q/%q) = %v, %v; want %v, %v", tt.s, tt.f.Decimal, tt.f.Group, got, ok, tt.want, tt.ok)
 		}
@@ -105,7 +109,7 @@ func FuzzParseNumber(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, nf := range []planner.NumberFormat{pointComma, commaPoint, {Decimal: ',', Group: ' '}, {}} {
-			if v, ok := csvfile.ParseNumber(s, nf); ok && (math.IsInf(v, 0) || math.IsNaN(v)) {
+			if v, ok := planner.ParseNumber(s, nf); ok && (math.IsInf(v, 0) || math.IsNaN(v)) {
 				t.Fatalf("ParseNumber(%q) = %v", s, v)
 			} else if !ok && v != 0 {
 				t.Fatalf("ParseNumber(%q) = %v, false", s, v)
@@ -118,6 +122,6 @@ func BenchmarkParseNumber(b *testing.B) {
 	in := []string{"1,234.5", "42", "-0.25", "$1,200", "N/A", "36.3361588500001"}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		csvfile.ParseNumber(in[i%len(in)], pointComma)
+		planner.ParseNumber(in[i%len(in)], pointComma)
 	}
 }
