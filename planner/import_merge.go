@@ -47,7 +47,8 @@ type MergeReport struct {
 // without an external ID are kept as they are (an import cannot match
 // them). Custom fields are the plan's followed by the new ones (matched by
 // name); a field is Numeric when it is in both; accounts get "" for the
-// fields they lack. When p has no PotentialName, it takes res.PotentialName.
+// fields they lack. When p has no PotentialName or no account yet, it takes
+// res.PotentialName (the header of the potential column), if any.
 //
 // It returns a *Error (EINVALID) when the merged plan fails Plan.Validate,
 // for example when res located accounts in units that p does not have.
@@ -122,7 +123,7 @@ func (p *Plan) WithImport(res *ImportResult, opt MergeOptions) (*Plan, MergeRepo
 		if len(fields) == 0 {
 			q.CustomFields = nil
 		}
-		if q.PotentialName == "" {
+		if res.PotentialName != "" && (q.PotentialName == "" || len(p.Accounts) == 0) {
 			q.PotentialName = res.PotentialName
 		}
 		if err := q.Validate(); err != nil {
@@ -204,7 +205,7 @@ func (p *Plan) WithImport(res *ImportResult, opt MergeOptions) (*Plan, MergeRepo
 	if len(fields) == 0 {
 		q.CustomFields = nil
 	}
-	if q.PotentialName == "" {
+	if res.PotentialName != "" && (q.PotentialName == "" || len(p.Accounts) == 0) {
 		q.PotentialName = res.PotentialName
 	}
 	if err := q.Validate(); err != nil {

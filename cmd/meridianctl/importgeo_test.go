@@ -49,7 +49,7 @@ func TestImportGeography(t *testing.T) {
 		{[]string{"import", "geography", "--plan", filepath.Join(dir, "x.meridian"), "--layer", "mars"}, `there is no layer "mars"; the layers are: us-counties, world-countries`},
 		{[]string{"import", "geography", "--plan", filepath.Join(dir, "x.meridian"), "--file", file, "--id", "code"}, `property`},
 		{[]string{"import", "geography", "--plan", filepath.Join(dir, "x.meridian")}, "needs --file"},
-		{[]string{"import", "lasagne"}, "import needs a kind"},
+		{[]string{"import", "lasagne"}, "import needs a kind: accounts or geography"},
 	} {
 		if code, _, errOut := ctl(t, c.args...); code != 1 || !strings.Contains(errOut, c.msg) {
 			t.Errorf("%v: %d %q, want %q", c.args, code, errOut, c.msg)

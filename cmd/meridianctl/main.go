@@ -50,6 +50,13 @@ const usage = `usage:
       accounts, potential, population, units), keep them contiguous and compact, and print
       the result; it is written only with --into-scenario (a new, active scenario) or
       --replace (the scenario's alignment). N other than today's draws new territories.
+  meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
+        [--map field=Column,...] [--country US] [--skip-bad] [--delete-removed] [--json]
+      import accounts: columns guessed from their headers (fields: external_id, name,
+      address, city, state, zip, country, latitude, longitude, potential, segment, owner,
+      employees, revenue), located by their coordinates or offline by postal code or city,
+      merged by external ID (accounts no longer in the file are kept unless --delete-removed);
+      other columns are kept as custom fields; prints every problem by row and column
   meridianctl import geography --plan NEW.meridian (--file F.geojson|F.topojson --id PROP
         [--name PROP] [--object NAME] | --layer KEY) [--title "Plan name"] [--level County] [--force]
       start a new plan on a geography layer: a GeoJSON or TopoJSON file (PROP "(feature id)"
@@ -119,10 +126,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&ga.nameProp, "name", "", "property with the unit name (import geography)")
 	fs.StringVar(&ga.title, "title", "", "name of the new plan (import geography)")
 	fs.StringVar(&ga.unitLevel, "level", "", "what one unit is, e.g. County (import geography)")
+	var aa accountArgs
+	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts)")
+	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts)")
+	fs.StringVar(&aa.country, "country", "US", "country of addresses without one (import accounts)")
+	fs.BoolVar(&aa.skipBad, "skip-bad", false, "skip rows that cannot be used instead of importing them unlocated (import accounts)")
+	fs.BoolVar(&aa.deleteRemoved, "delete-removed", false, "delete the plan's accounts no longer in the file (import accounts)")
 	cmd := args[0]
 	if cmd == "import" {
-		if len(args) < 2 || (args[1] != "geography") {
-			fmt.Fprintf(stderr, "meridianctl: import needs a kind: geography\n")
+		if len(args) < 2 || (args[1] != "geography" && args[1] != "accounts") {
+			fmt.Fprintf(stderr, "meridianctl: import needs a kind: accounts or geography\n")
 			return errUsage
 		}
 		cmd, args = "import "+args[1], args[1:]
@@ -130,7 +143,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "import geography":
+	case "sample", "report", "export", "map", "balance", "import geography", "import accounts":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -146,6 +159,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	switch cmd {
+	case "import accounts":
+		if *plan == "" || ga.file == "" {
+			return fmt.Errorf("import accounts needs --plan FILE.meridian and --file F.csv|F.xlsx")
+		}
+		aa.plan, aa.file, aa.asJSON = *plan, ga.file, *asJSON
+		return cmdImportAccounts(ctx, aa, stdout, stderr)
 	case "import geography":
 		if *plan == "" {
 			return fmt.Errorf("import geography needs --plan NEW.meridian")
