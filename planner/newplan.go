@@ -33,8 +33,9 @@ type GeographyFile struct {
 // features. Rings are kept as the file has them (repair happens in
 // UnitsFromFeatures). source names the file in messages.
 //
-// It returns an *Error: EINVALID naming the file when it is neither GeoJSON
-// nor TopoJSON or is malformed, ENOTFOUND when object is not in the file
+// It returns an *Error: EUNSUPPORTED for a part of an Esri shapefile (.shp,
+// .shx, .dbf), saying how to convert it; EINVALID naming the file when it is
+// neither GeoJSON nor TopoJSON or is malformed, ENOTFOUND when object is not in the file
 // (listing those there are), EIO when r fails.
 func ReadGeographyFile(source string, r io.Reader, object string) (*GeographyFile, error) {
 	name := filepath.Base(source)
@@ -44,6 +45,9 @@ func ReadGeographyFile(source string, r io.Reader, object string) (*GeographyFil
 		return nil, &Error{Code: EIO, Message: "Could not read " + name, Err: err}
 	}
 	f := &GeographyFile{Source: name}
+	if msg := notGeoJSON(name, head); msg != "" {
+		return nil, Errorf(EUNSUPPORTED, "%s", msg)
+	}
 	trimmed := bytes.TrimLeftFunc(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), unicode.IsSpace)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, Errorf(EINVALID, "%s is not a GeoJSON or TopoJSON file: it does not start with '{'", name)
@@ -76,6 +80,20 @@ func ReadGeographyFile(source string, r io.Reader, object string) (*GeographyFil
 	}
 	f.Properties = geo.ListProperties(f.Features)
 	return f, nil
+}
+
+// notGeoJSON recognises the files people try instead of GeoJSON (an Esri
+// shapefile's .shp, .shx or .dbf part) and returns what to do, or "".
+func notGeoJSON(name string, head []byte) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	shape := len(head) >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x27 && head[3] == 0x0a // file code 9994
+	switch {
+	case shape || ext == ".shp" || ext == ".shx":
+		return name + " is part of an Esri shapefile, which Meridian cannot read. Convert the shapefile to GeoJSON (in QGIS: Export > Save Features As… > GeoJSON, coordinates in EPSG:4326) and import the .geojson file."
+	case ext == ".dbf":
+		return name + " is the attribute table of an Esri shapefile (dBASE), without the shapes. Convert the shapefile to GeoJSON (in QGIS: Export > Save Features As… > GeoJSON, coordinates in EPSG:4326) and import the .geojson file."
+	}
+	return ""
 }
 
 // isTopology reports whether the start of a JSON document says

@@ -92,3 +92,29 @@ func TestNewPlan(t *testing.T) {
 		t.Errorf("no name: %v", err)
 	}
 }
+
+// TestReadGeographyFileShapefile checks that each part of an Esri
+// shapefile gets a message saying how to convert it, not a JSON error.
+func TestReadGeographyFileShapefile(t *testing.T) {
+	for _, name := range []string{"blockgroups.shp", "blockgroups.shx", "blockgroups.dbf"} {
+		f, err := os.Open("testdata/messy/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = planner.ReadGeographyFile(name, f, "")
+		f.Close()
+		msg := planner.ErrorMessage(err)
+		if planner.ErrorCode(err) != planner.EUNSUPPORTED || !strings.HasPrefix(msg, name+" is ") || !strings.Contains(msg, "Convert the shapefile to GeoJSON") {
+			t.Errorf("%s: %s %q", name, planner.ErrorCode(err), msg)
+		}
+	}
+	// The shape file's magic number is recognised whatever the name.
+	f, err := os.Open("testdata/messy/blockgroups.shp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := planner.ReadGeographyFile("upload.json", f, ""); !strings.Contains(planner.ErrorMessage(err), "upload.json is part of an Esri shapefile") {
+		t.Errorf("renamed .shp: %v", err)
+	}
+}
