@@ -44,7 +44,7 @@ const PlanExtension = ".meridian"
 const Version = "0.1.0"
 
 // noPlanText is shown over the empty map when no plan is open.
-const noPlanText = "No plan is open.\nUse File > New from sample, or File > Open… to open a .meridian plan."
+const noPlanText = "No plan is open.\nUse File > New plan… to start one on a geography (US counties, world countries, your own GeoJSON),\nFile > New from sample, or File > Open… to open a .meridian plan."
 
 // Meridian is the application's main window and the plan open in it.
 type Meridian struct {
@@ -173,8 +173,9 @@ func (m *Meridian) Start(path string) {
 
 func (m *Meridian) mainMenu() *fyne.MainMenu {
 	mod := fyne.KeyModifierShortcutDefault
+	newPlan := fyne.NewMenuItem("New plan…", m.showNewPlan)
+	newPlan.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}
 	newItem := fyne.NewMenuItem("New from sample", m.newFromSample)
-	newItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}
 	openItem := fyne.NewMenuItem("Open…", m.showOpen)
 	openItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: mod}
 	saveAs := fyne.NewMenuItem("Save As…", m.showSaveAs)
@@ -216,7 +217,7 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	for _, item := range m.needsPlan {
 		item.Disabled = true
 	}
-	file := fyne.NewMenu("File", newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, picture, fyne.NewMenuItemSeparator(), quit)
+	file := fyne.NewMenu("File", newPlan, newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, picture, fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit", m.undoItem, m.redoItem)
 	view := fyne.NewMenu("View", fit, zoomT, fyne.NewMenuItemSeparator(), legend, present)
 	m.scenarioMenu = fyne.NewMenu("Scenario", m.scenarioMenuItems()...)

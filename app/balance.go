@@ -72,7 +72,9 @@ type balanceColumn struct {
 // pieces and compactness.
 type balanceView struct {
 	content   fyne.CanvasObject
-	checks    []*widget.Check // one per planner.Quantities entry
+	checkRow  *fyne.Container
+	checks    []*widget.Check    // one per qs entry
+	qs        []planner.Quantity // the plan's quantities (planner.PlanQuantities)
 	targets   *widget.RadioGroup
 	tolerance *widget.Select
 	summary   *widget.Label
@@ -82,6 +84,7 @@ type balanceView struct {
 	report    planner.BalanceReport
 	plan      *planner.Plan
 	ignore    bool // set while widgets are set from code
+	onCheck   func(bool)
 }
 
 // newBalanceView builds the Balance tab; its callbacks reach m.
@@ -89,17 +92,14 @@ func (m *Meridian) newBalanceView() *balanceView {
 	bv := &balanceView{ignore: true}
 	defer func() { bv.ignore = false }()
 	def := defaultBalanceQuery()
-	checkRow := container.NewHBox(widget.NewLabel("Balance on:"))
-	for _, q := range planner.Quantities {
-		c := widget.NewCheck(q.Name(nil), func(bool) {
-			if !bv.ignore {
-				m.balanceQueryChanged()
-			}
-		})
-		c.Checked = slices.Contains(def.quantities, q)
-		bv.checks = append(bv.checks, c)
-		checkRow.Add(c)
+	bv.checkRow = container.NewHBox()
+	bv.onCheck = func(bool) {
+		if !bv.ignore {
+			m.balanceQueryChanged()
+		}
 	}
+	bv.setQuantities(nil, def.quantities)
+	checkRow := bv.checkRow
 	bv.targets = widget.NewRadioGroup([]string{targetsMean, targetsByCapacity}, func(string) {
 		if !bv.ignore {
 			m.balanceQueryChanged()
@@ -141,12 +141,28 @@ func (m *Meridian) newBalanceView() *balanceView {
 	return bv
 }
 
+// setQuantities shows one check per quantity of plan p (nil: the built-in
+// ones), those in checked checked. Call on the UI thread.
+func (bv *balanceView) setQuantities(p *planner.Plan, checked []planner.Quantity) {
+	bv.qs = planner.PlanQuantities(p)
+	bv.checks = bv.checks[:0]
+	bv.checkRow.RemoveAll()
+	bv.checkRow.Add(widget.NewLabel("Balance on:"))
+	for _, q := range bv.qs {
+		c := widget.NewCheck(q.Name(p), bv.onCheck)
+		c.Checked = slices.Contains(checked, q)
+		bv.checks = append(bv.checks, c)
+		bv.checkRow.Add(c)
+	}
+	bv.checkRow.Refresh()
+}
+
 // query returns the quantities and targets chosen.
 func (bv *balanceView) query() balanceQuery {
 	var q balanceQuery
 	for i, c := range bv.checks {
 		if c.Checked {
-			q.quantities = append(q.quantities, planner.Quantities[i])
+			q.quantities = append(q.quantities, bv.qs[i])
 		}
 	}
 	q.byCapacity = bv.targets.Selected == targetsByCapacity
@@ -165,8 +181,11 @@ func (bv *balanceView) tolerancePct() float64 {
 func (bv *balanceView) set(p *planner.Plan, r planner.BalanceReport) {
 	bv.plan, bv.report = p, r
 	bv.ignore = true
+	if qs := planner.PlanQuantities(p); !slices.Equal(qs, bv.qs) {
+		bv.setQuantities(p, bv.query().quantities)
+	}
 	for i, c := range bv.checks {
-		if name := planner.Quantities[i].Name(p); c.Text != name {
+		if name := bv.qs[i].Name(p); c.Text != name {
 			c.Text = name
 			c.Refresh()
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -511,5 +512,36 @@ func TestBarChart(t *testing.T) {
 		if got := chartExtent([][]float64{{tc.max}}, tc.tol); got != tc.want {
 			t.Errorf("chartExtent(%v, %v) = %v, want %v", tc.max, tc.tol, got, tc.want)
 		}
+	}
+}
+
+// A plan with a numeric custom field (from an imported file) offers it as
+// a quantity: a check in the Balance tab, a column with its sums.
+func TestBalanceTabCustomField(t *testing.T) {
+	m, _ := editingMeridian(t)
+	s := m.session
+	p := *s.plan
+	p.CustomFields = []planner.CustomField{{Name: "Notes"}, {Name: "Staff", Numeric: true}}
+	p.Accounts = append([]planner.Account(nil), p.Accounts...)
+	for i := range p.Accounts {
+		p.Accounts[i].Fields = []string{"", "10"}
+	}
+	staff := planner.FieldQuantity(1)
+	r := planner.Balance(&p, s.scenario, []planner.Quantity{planner.QuantityPotential, staff}, false, nil)
+	m.bv.set(&p, r)
+	if n := len(m.bv.checks); n != len(planner.Quantities)+1 || m.bv.checks[n-1].Text != "Staff" || m.bv.checks[n-1].Checked {
+		t.Fatalf("%d checks, last %q: want the built-ins and an unticked Staff", n, m.bv.checks[n-1].Text)
+	}
+	if m.bv.columns[5].title != "Staff" {
+		t.Errorf("column 5 is %q, want Staff", m.bv.columns[5].title)
+	}
+	row := balanceRow(t, m, "Pacific")
+	accounts := planner.ComputeMetrics(&p, s.scenario).Territories[row].Accounts
+	if got, want := m.bv.cellText(row, 5), formatCount(float64(10*accounts)); got != want {
+		t.Errorf("Pacific's staff %q, want %q (10 per account)", got, want)
+	}
+	m.bv.checks[len(m.bv.checks)-1].SetChecked(true)
+	if q := m.bv.query(); !slices.Contains(q.quantities, staff) {
+		t.Errorf("query %v lacks Staff after ticking it", q.quantities)
 	}
 }

@@ -25,6 +25,17 @@ func quantityColor(q planner.Quantity) color.NRGBA {
 		return color.NRGBA{0x00, 0x72, 0xB2, 0xff} // blue
 	case planner.QuantityPopulation:
 		return color.NRGBA{0x00, 0x9E, 0x73, 0xff} // bluish green
+	}
+	if i, ok := q.FieldIndex(); ok {
+		fields := []color.NRGBA{
+			{0xD5, 0x5E, 0x00, 0xff}, // vermillion
+			{0x56, 0xB4, 0xE9, 0xff}, // sky blue
+			{0xF0, 0xE4, 0x42, 0xff}, // yellow
+			{0x00, 0x00, 0x00, 0xff}, // black
+		}
+		return fields[i%len(fields)]
+	}
+	switch {
 	default:
 		return color.NRGBA{0xCC, 0x79, 0xA7, 0xff} // reddish purple
 	}

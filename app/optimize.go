@@ -97,7 +97,7 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		tols = append(tols, t.label)
 	}
 	grid := container.NewGridWithColumns(3, widget.NewLabel("Quantity"), widget.NewLabel("Tolerance"), widget.NewLabel("Weight"))
-	for _, qq := range planner.Quantities {
+	for _, qq := range planner.PlanQuantities(s.plan) {
 		r := optimizeRow{q: qq, check: widget.NewCheck(qq.Name(s.plan), nil), tolerance: widget.NewSelect(tols, nil), weight: widget.NewEntry()}
 		r.check.Checked = slices.Contains(q.quantities, qq)
 		r.tolerance.SetSelectedIndex(0)

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Quantity is a number summed per territory that territories are balanced
@@ -22,12 +24,52 @@ const (
 	QuantityPotential
 )
 
-// Quantities lists every Quantity in display order.
+// QuantityField is the first quantity of a custom field: QuantityField + i
+// sums, over the accounts, the numeric custom field p.CustomFields[i] (see
+// [FieldQuantity]), e.g. the staff count of an imported hospital file.
+const QuantityField Quantity = 1000
+
+// FieldQuantity returns the quantity that sums custom field i of a plan
+// (an index into Plan.CustomFields).
+func FieldQuantity(i int) Quantity { return QuantityField + Quantity(i) }
+
+// FieldIndex returns the custom field index of a field quantity, and false
+// for the built-in quantities.
+func (q Quantity) FieldIndex() (int, bool) {
+	if q >= QuantityField {
+		return int(q - QuantityField), true
+	}
+	return 0, false
+}
+
+// Quantities lists every built-in Quantity in display order.
 var Quantities = []Quantity{QuantityAccounts, QuantityPotential, QuantityPopulation, QuantityUnits}
 
+// PlanQuantities lists the quantities plan p can be balanced on: the
+// built-in ones, then one per numeric custom field (CustomField.Numeric),
+// in field order. p may be nil.
+func PlanQuantities(p *Plan) []Quantity {
+	out := append([]Quantity(nil), Quantities...)
+	if p != nil {
+		for i, f := range p.CustomFields {
+			if f.Numeric {
+				out = append(out, FieldQuantity(i))
+			}
+		}
+	}
+	return out
+}
+
 // Name returns the quantity's name for people, using the plan's
-// PotentialName for potential (e.g. "Potential (Beds)"); p may be nil.
+// PotentialName for potential (e.g. "Potential (Beds)") and the field's
+// name for a custom field; p may be nil.
 func (q Quantity) Name(p *Plan) string {
+	if i, ok := q.FieldIndex(); ok {
+		if p != nil && i < len(p.CustomFields) {
+			return p.CustomFields[i].Name
+		}
+		return "Field " + strconv.Itoa(i+1)
+	}
 	switch q {
 	case QuantityUnits:
 		if p != nil && p.UnitLevel != "" {
@@ -63,18 +105,72 @@ func (q Quantity) Key() string {
 	return ""
 }
 
-// ParseQuantity returns the quantity whose Key is s. The error (EINVALID)
-// lists the keys.
+// KeyIn returns the quantity's short name in plan p: Key for the
+// built-in quantities, the field's name for a custom field.
+func (q Quantity) KeyIn(p *Plan) string {
+	if _, ok := q.FieldIndex(); ok {
+		return q.Name(p)
+	}
+	return q.Key()
+}
+
+// ParseQuantity returns the built-in quantity whose Key is s. The error
+// (EINVALID) lists the keys.
 func ParseQuantity(s string) (Quantity, error) {
+	return ParseQuantityIn(nil, s)
+}
+
+// ParseQuantityIn returns the quantity of plan p whose key is s: a built-in
+// Key (case ignored), or the name of a numeric custom field (exactly, else
+// ignoring case). The error (EINVALID) lists the choices; a custom field
+// that is not numeric is named as such.
+func ParseQuantityIn(p *Plan, s string) (Quantity, error) {
+	t := strings.TrimSpace(s)
 	for _, q := range Quantities {
-		if q.Key() == s {
+		if strings.EqualFold(q.Key(), t) {
 			return q, nil
 		}
 	}
-	return 0, Errorf(EINVALID, "%q is not a quantity to balance on: use accounts, potential, population or units", s)
+	choices := "accounts, potential, population or units"
+	if p != nil {
+		found := -1
+		for i, f := range p.CustomFields {
+			if f.Name == t || (found < 0 && strings.EqualFold(f.Name, t)) {
+				found = i
+			}
+		}
+		if found >= 0 {
+			if !p.CustomFields[found].Numeric {
+				return 0, Errorf(EINVALID, "%q is a custom field with text values; only numeric fields can be balanced", p.CustomFields[found].Name)
+			}
+			return FieldQuantity(found), nil
+		}
+		var names []string
+		for _, q := range PlanQuantities(p)[len(Quantities):] {
+			names = append(names, q.Name(p))
+		}
+		if len(names) > 0 {
+			choices = "accounts, potential, population, units or a numeric field (" + strings.Join(names, ", ") + ")"
+		}
+	}
+	return 0, Errorf(EINVALID, "%q is not a quantity to balance on: use %s", s, choices)
 }
 
-// Of returns the quantity's value in totals t.
+// fieldValue returns account a's value of numeric custom field i (stored
+// as a plain decimal), and false when it is empty or not a number.
+func fieldValue(a *Account, i int) (float64, bool) {
+	if i >= len(a.Fields) || a.Fields[i] == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(a.Fields[i], 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// Of returns the quantity's value in totals t; 0 for a custom field, whose
+// sums Totals do not hold (see [BalanceOf]).
 func (q Quantity) Of(t Totals) float64 {
 	switch q {
 	case QuantityUnits:
@@ -92,9 +188,14 @@ func (q Quantity) Of(t Totals) float64 {
 // UnitValues returns the quantity per unit of p (indexed as p.Units):
 // accounts and potential count the accounts located in each unit, except
 // those that a drawn boundary of scenario s gives to its territory (see
-// [Scenario.AccountTerritory]); s may be nil. Unknown values count as 0.
+// [Scenario.AccountTerritory]), and so do custom fields; s may be nil.
+// Unknown values count as 0.
 func (q Quantity) UnitValues(p *Plan, s *Scenario) []float64 {
 	out := make([]float64, len(p.Units))
+	fi, custom := q.FieldIndex()
+	if custom {
+		q = QuantityPotential // the accounts' walk below, summing the field
+	}
 	switch q {
 	case QuantityUnits:
 		for i := range out {
@@ -118,14 +219,37 @@ func (q Quantity) UnitValues(p *Plan, s *Scenario) []float64 {
 			if !ok || drawnOwner(ds, a) != 0 {
 				continue
 			}
-			if q == QuantityAccounts {
+			switch {
+			case custom:
+				if v, ok := fieldValue(a, fi); ok {
+					out[i] += v
+				}
+			case q == QuantityAccounts:
 				out[i]++
-			} else if a.Potential.Known {
+			case a.Potential.Known:
 				out[i] += a.Potential.Value
 			}
 		}
 	}
 	return out
+}
+
+// fieldTotals sets rows[·].Value[k] to each territory's sum of custom field
+// fi over its accounts, as [ComputeMetrics] counts them: an account belongs
+// to its drawn-boundary territory, else to its unit's.
+func fieldTotals(p *Plan, s *Scenario, fi int, rows []BalanceRow, k int) {
+	row := make(map[int64]int, len(rows))
+	for i := range rows {
+		row[rows[i].Territory.ID] = i
+	}
+	owner := s.AccountTerritories(p)
+	for j := range p.Accounts {
+		if v, ok := fieldValue(&p.Accounts[j], fi); ok {
+			if i, ok := row[owner[j]]; ok {
+				rows[i].Value[k] += v
+			}
+		}
+	}
 }
 
 // ShapeMeasurer measures the shapes of groups of a plan's units on their
@@ -239,6 +363,11 @@ func BalanceOf(p *Plan, s *Scenario, m Metrics, qs []Quantity, byCapacity bool, 
 		row.PolsbyPopper = math.NaN()
 		for k, q := range qs {
 			row.Value[k] = q.Of(tm.Totals)
+		}
+	}
+	for k, q := range qs {
+		if fi, ok := q.FieldIndex(); ok {
+			fieldTotals(p, s, fi, r.Rows, k)
 		}
 	}
 	for k := range qs {

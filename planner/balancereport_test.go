@@ -107,3 +107,54 @@ func TestQuantityUnitValues(t *testing.T) {
 		t.Errorf("name %q", got)
 	}
 }
+
+// TestFieldQuantity balances on a numeric custom field (staff), as an
+// imported file's columns allow: per unit, per territory (a drawn boundary
+// counts), by name on the command line, and text fields refused.
+func TestFieldQuantity(t *testing.T) {
+	p := smallPlan()
+	if _, err := planner.LocateAccounts(t.Context(), p.Units, p.Accounts, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.CustomFields = []planner.CustomField{{Name: "Website"}, {Name: "Staff", Numeric: true}}
+	staff := []string{"120", "", "80.5", "40", "9"} // b has none
+	for i := range p.Accounts {
+		p.Accounts[i].Fields = []string{"x.org", staff[i]}
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	qs := planner.PlanQuantities(p)
+	if len(qs) != len(planner.Quantities)+1 || qs[len(qs)-1] != planner.FieldQuantity(1) {
+		t.Fatalf("PlanQuantities = %v, want the built-ins and Staff", qs)
+	}
+	q := planner.FieldQuantity(1)
+	if q.Name(p) != "Staff" || q.KeyIn(p) != "Staff" {
+		t.Errorf("name %q, key %q", q.Name(p), q.KeyIn(p))
+	}
+	s := p.Active()
+	if got := q.UnitValues(p, s); !slices.Equal(got, []float64{120, 0, 80.5, 40}) {
+		t.Errorf("unit values %v", got)
+	}
+	// Territory A has u1 and u2 (120), B has u3 (80.5); u4 is white space.
+	r := planner.Balance(p, s, []planner.Quantity{q}, false, nil)
+	if a, b := r.Rows[0], r.Rows[1]; a.Value[0] != 120 || b.Value[0] != 80.5 || !near(a.Target[0], 100.25) || !near(a.Deviation[0], 100*(120-100.25)/100.25) {
+		t.Errorf("rows %+v %+v", a, b)
+	}
+	// A boundary drawn around d (unit u4, white space) gives its 40 to territory C.
+	s.Territories = append(s.Territories, planner.Territory{ID: 3, Name: "C", Color: "#59A14F",
+		Boundary: orb.Polygon{{{3.2, 0.2}, {3.8, 0.2}, {3.8, 0.8}, {3.2, 0.8}, {3.2, 0.2}}}})
+	r = planner.Balance(p, s, []planner.Quantity{q}, false, nil)
+	if len(r.Rows) != 3 || r.Rows[2].Value[0] != 40 {
+		t.Errorf("drawn territory: %+v", r.Rows)
+	}
+	if got, err := planner.ParseQuantityIn(p, "staff"); err != nil || got != q {
+		t.Errorf("ParseQuantityIn(staff) = %v, %v", got, err)
+	}
+	if _, err := planner.ParseQuantityIn(p, "Website"); planner.ErrorMessage(err) != `"Website" is a custom field with text values; only numeric fields can be balanced` {
+		t.Errorf("text field: %v", err)
+	}
+	if _, err := planner.ParseQuantityIn(p, "beds"); planner.ErrorMessage(err) != `"beds" is not a quantity to balance on: use accounts, potential, population, units or a numeric field (Staff)` {
+		t.Errorf("unknown: %v", err)
+	}
+}

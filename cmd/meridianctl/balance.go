@@ -33,7 +33,10 @@ type balanceArgs struct {
 
 // parseTargets reads "quantity:tolerance%[:weight],…", e.g.
 // "population:5,potential:2:2". A bare quantity has ±5%.
-func parseTargets(s string) ([]balance.Target, error) {
+//
+// Quantities are those of plan p (planner.ParseQuantityIn): the built-in
+// keys or the name of a numeric custom field.
+func parseTargets(p *planner.Plan, s string) ([]balance.Target, error) {
 	if strings.TrimSpace(s) == "" {
 		s = "population:5"
 	}
@@ -41,12 +44,12 @@ func parseTargets(s string) ([]balance.Target, error) {
 	seen := map[planner.Quantity]bool{}
 	for _, item := range strings.Split(s, ",") {
 		parts := strings.Split(strings.TrimSpace(item), ":")
-		q, err := planner.ParseQuantity(strings.ToLower(parts[0]))
+		q, err := planner.ParseQuantityIn(p, parts[0])
 		if err != nil {
 			return nil, fmt.Errorf("--metrics %q: %s", s, planner.ErrorMessage(err))
 		}
 		if seen[q] {
-			return nil, fmt.Errorf("--metrics %q names %s twice", s, q.Key())
+			return nil, fmt.Errorf("--metrics %q names %s twice", s, q.KeyIn(p))
 		}
 		seen[q] = true
 		t := balance.Target{Quantity: q, Tolerance: balance.DefaultTolerance}
@@ -56,14 +59,14 @@ func parseTargets(s string) ([]balance.Target, error) {
 		if len(parts) > 1 {
 			v, err := strconv.ParseFloat(strings.TrimSuffix(parts[1], "%"), 64)
 			if err != nil || !(v > 0 && v < 100) {
-				return nil, fmt.Errorf("--metrics %q: the tolerance of %s must be a percentage above 0 and below 100, not %q", s, q.Key(), parts[1])
+				return nil, fmt.Errorf("--metrics %q: the tolerance of %s must be a percentage above 0 and below 100, not %q", s, q.KeyIn(p), parts[1])
 			}
 			t.Tolerance = v / 100
 		}
 		if len(parts) > 2 {
 			v, err := strconv.ParseFloat(parts[2], 64)
 			if err != nil || !(v > 0) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("--metrics %q: the weight of %s must be a number above 0, not %q", s, q.Key(), parts[2])
+				return nil, fmt.Errorf("--metrics %q: the weight of %s must be a number above 0, not %q", s, q.KeyIn(p), parts[2])
 			}
 			t.Weight = v
 		}
@@ -141,9 +144,8 @@ type BalanceRowOut struct {
 // plan only with --into-scenario (a new scenario, made active) or
 // --replace (the scenario's alignment), in one transaction.
 func cmdBalance(ctx context.Context, a balanceArgs, stdout, progress io.Writer) error {
-	targets, err := parseTargets(a.metrics)
-	if err != nil {
-		return err
+	if _, err := parseTargets(nil, a.metrics); err != nil && !strings.Contains(planner.ErrorMessage(err), "is not a quantity") {
+		return err // a malformed list, whatever the plan's fields
 	}
 	disruption, err := parseShare("disruption", a.disruption)
 	if err != nil {
@@ -159,6 +161,10 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout, progress io.Writer) 
 		return fmt.Errorf("use either --into-scenario NAME or --replace, not both")
 	}
 	p, s, err := load(ctx, a.plan, a.scenario)
+	if err != nil {
+		return err
+	}
+	targets, err := parseTargets(p, a.metrics)
 	if err != nil {
 		return err
 	}
@@ -215,7 +221,7 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout, progress io.Writer) 
 		Feasible: out.Result.Feasible, Contiguous: rep.Contiguous, PPMean: rep.PolsbyPopperMean, PPMin: rep.PolsbyPopperMin,
 		UnitsMoved: out.Changes.UnitsMoved, UnitsTotal: len(out.Scenario.Alignment), Accounts: out.Changes.AccountsMoved, Potential: out.Changes.PotentialMoved}
 	for k, t := range targets {
-		res.Metrics = append(res.Metrics, BalanceMetricOut{Name: t.Quantity.Name(p), Key: t.Quantity.Key(), TolerancePct: 100 * t.Tolerance, Weight: t.Weight,
+		res.Metrics = append(res.Metrics, BalanceMetricOut{Name: t.Quantity.Name(p), Key: t.Quantity.KeyIn(p), TolerancePct: 100 * t.Tolerance, Weight: t.Weight,
 			MaxAbsDeviation: rep.MaxAbsDeviation[k], SpreadPct: rep.Spread[k]})
 	}
 	for _, r := range rep.Rows {

@@ -92,6 +92,14 @@ func TestImportAccounts(t *testing.T) {
 		t.Errorf("re-import: %+v", rep)
 	}
 
+	// Numeric custom fields can be balanced on, by name; text ones cannot.
+	if code, _, errOut := ctl(t, "balance", "--plan", plan, "--metrics", "website:5"); code != 1 || !strings.Contains(errOut, `"WEBSITE" is a custom field with text values`) {
+		t.Errorf("balance on a text field: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "balance", "--plan", plan, "--metrics", "staff:5"); code != 1 || !strings.Contains(errOut, "or a numeric field (FID, POPULATION, NAICS_CODE, TTL_STAFF)") {
+		t.Errorf("balance on an unknown field: %d %q", code, errOut)
+	}
+
 	xls := filepath.Join(dir, "old.xls")
 	os.WriteFile(xls, []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, 0o644)
 	for _, c := range []struct {

@@ -96,29 +96,10 @@ func cmdImportGeography(ctx context.Context, a geoArgs, stdout io.Writer) error 
 	return nil
 }
 
-// writeNewPlan writes p into a temporary file next to out and renames it
-// into place, so that out is never half-written.
+// writeNewPlan writes p as a new plan file out (sqlite.CreatePlanFile: a
+// temporary file renamed into place, so that out is never half-written).
 func writeNewPlan(ctx context.Context, out string, p *planner.Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".meridian-new-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmpPath := tmp.Name()
-	tmp.Close()
-	os.Remove(tmpPath) // sqlite.Open creates the file itself
-	defer os.Remove(tmpPath)
-	db, err := sqlite.Open(tmpPath)
-	if err != nil {
-		return err
-	}
-	if err := db.Replace(ctx, p); err != nil {
-		db.Close()
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmpPath, out)
+	return sqlite.CreatePlanFile(ctx, out, p)
 }
 
 // shippedLayer returns the shipped boundary layer with the given key.

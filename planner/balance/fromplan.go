@@ -52,7 +52,8 @@ type Options struct {
 	// of territories (locks and seeds then cannot be used).
 	FromScratch bool
 	// IncludeWhiteSpace also assigns the units that are in no territory;
-	// by default they stay white space.
+	// by default they stay white space, unless no unit is in a territory
+	// (a new plan's first territories): then every unit takes part.
 	IncludeWhiteSpace bool
 	// Seed seeds the random generator: the same plan, options and seed
 	// give the same result.
@@ -136,7 +137,7 @@ func FromGeo(g *geo.Graph, units []orb.MultiPolygon, proj func(orb.MultiPolygon)
 // report. s and p are not modified.
 //
 // The units that take part are those aligned to a territory of s (plus
-// the white space with IncludeWhiteSpace). When they are not connected
+// the white space with IncludeWhiteSpace; all units when none is aligned). When they are not connected
 // among themselves (an island whose link goes through a unit that does not
 // take part), each piece is linked to the nearest unit of the largest piece
 // by centroid distance, and the links are listed in Outcome.Links.
@@ -155,10 +156,11 @@ func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *G
 		row[t.ID] = i
 	}
 	current := s.AlignmentIndex(p)
+	all := opt.IncludeWhiteSpace || !slices.ContainsFunc(current, func(t int) bool { return t >= 0 })
 	include := make([]bool, n)
 	nIn := 0
 	for i := range include {
-		include[i] = current[i] >= 0 || opt.IncludeWhiteSpace
+		include[i] = current[i] >= 0 || all
 		if include[i] {
 			nIn++
 		}
