@@ -88,7 +88,7 @@ func (s *session) derive(snap *planner.Scenario) derived {
 	for i, t := range snap.Territories {
 		at, ok := labels[i].At, labels[i].OK
 		if len(t.Boundary) > 0 {
-			plane := geo.AlbersUSA.Polygon(t.Boundary)
+			plane := s.proj.Polygon(t.Boundary)
 			var lines orb.MultiLineString
 			for _, r := range plane {
 				lines = append(lines, orb.LineString(r))

@@ -500,7 +500,7 @@ func (m *Meridian) polygonDrawn(ring orb.Ring) {
 		m.showError(fmt.Errorf("This shape cannot be a territory boundary: %s. Draw it again", ringProblem(err)))
 		return
 	}
-	b := geo.AlbersUSA.InvertPolygon(orb.Polygon{closeRing(ring)})
+	b := s.proj.InvertPolygon(orb.Polygon{closeRing(ring)})
 	newName := widget.NewEntry()
 	newName.SetText(fmt.Sprintf("Territory %d", len(s.scenario.Territories)+1))
 	choices := []string{"A new territory named:"}
@@ -601,14 +601,14 @@ func (m *Meridian) editBoundary() {
 		}
 		if err := geo.ValidateRing(r); err != nil {
 			m.showError(fmt.Errorf("That change would make the boundary invalid (%s); it was not made", ringProblem(err)))
-			m.mapView.EditPolygon(geo.AlbersUSA.Polygon(cur.Boundary)[0], onChange)
+			m.mapView.EditPolygon(s.proj.Polygon(cur.Boundary)[0], onChange)
 			return
 		}
 		nt := *cur
-		nt.Boundary = append(orb.Polygon{geo.AlbersUSA.InvertPolygon(orb.Polygon{closeRing(r)})[0]}, cur.Boundary[1:]...)
+		nt.Boundary = append(orb.Polygon{s.proj.InvertPolygon(orb.Polygon{closeRing(r)})[0]}, cur.Boundary[1:]...)
 		m.commit(boundaryChange("Edit the boundary of "+cur.Name, id, *cur, nt), false)
 	}
-	m.mapView.EditPolygon(geo.AlbersUSA.Polygon(t.Boundary)[0], onChange)
+	m.mapView.EditPolygon(s.proj.Polygon(t.Boundary)[0], onChange)
 	m.setStatus("Editing the boundary of " + t.Name + ": drag a vertex to move it, right-click it to delete it, click a midpoint to add one. Escape ends.")
 }
 
@@ -638,7 +638,7 @@ func (m *Meridian) zoomToActive() {
 		}
 	}
 	if len(t.Boundary) > 0 {
-		add(geo.AlbersUSA.Polygon(t.Boundary).Bound())
+		add(s.proj.Polygon(t.Boundary).Bound())
 	}
 	if first {
 		m.setStatus(t.Name + " has no units yet.")

@@ -11,15 +11,10 @@ import (
 
 	"github.com/meridianplan/meridian/app/mapimage"
 	"github.com/meridianplan/meridian/app/mapview"
+	"github.com/meridianplan/meridian/geo"
 	"github.com/meridianplan/meridian/planner"
 	"github.com/meridianplan/meridian/planner/sqlite"
 )
-
-// kmPerPlaneUnit is the ground distance of one AlbersUSA plane unit in the
-// lower 48: the inset is drawn at 1,000 plane units per Earth radius
-// (6,371 km, the mean radius), and the Albers equal-area projection keeps
-// scale close to true between its standard parallels.
-const kmPerPlaneUnit = 6371.0 / 1000
 
 // MapPictureWidth is the default width in pixels of an exported map picture.
 const MapPictureWidth = 2400
@@ -27,6 +22,7 @@ const MapPictureWidth = 2400
 // mapPicture is what an exported picture shows.
 type mapPicture struct {
 	plan      *planner.Plan // a snapshot (see session.snapshotPlan)
+	proj      geo.Composite // the map projection (session.proj), for the scale note
 	scenario  *planner.Scenario
 	layers    func() *mapview.Layers // called off the UI thread
 	view      mapview.View           // the view to show; Scale 0 fits everything
@@ -76,23 +72,29 @@ func (mp *mapPicture) render(ctx context.Context) (*image.RGBA, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	opts.ScaleNote = scaleNote(v.Scale)
+	opts.ScaleNote = scaleNote(v.Scale, mp.proj)
 	return mapimage.Compose(img, opts)
 }
 
 // scaleNote says how far 100 pixels of the picture reach on the ground
-// near the centre of the lower 48, for a view of scale pixels per plane
+// where the map projection proj has its true scale (the lower 48 for
+// geo.AlbersUSA: 1,000 plane units per Earth radius of 6,371 km, near true
+// between the standard parallels), for a view of scale pixels per plane
 // unit.
-func scaleNote(scale float64) string {
-	if scale <= 0 {
+func scaleNote(scale float64, proj geo.Composite) string {
+	if scale <= 0 || proj.KmPerUnit() <= 0 {
 		return ""
 	}
-	km := 100 * kmPerPlaneUnit / scale
+	km := 100 * proj.KmPerUnit() / scale
 	digits := 0
 	if km < 10 {
 		digits = 1
 	}
-	return fmt.Sprintf("100 px ≈ %.*f km (lower 48, Albers equal-area)", digits, km)
+	where := "lower 48, Albers equal-area"
+	if len(proj) == 1 {
+		where = proj[0].Name
+	}
+	return fmt.Sprintf("100 px ≈ %.*f km (%s)", digits, km, where)
 }
 
 // attributionLine joins the plan's attribution lines into one footer line.
@@ -159,7 +161,7 @@ func WriteMapPNG(ctx context.Context, planPath, outPath string, width int, now t
 		return err
 	}
 	_, legend := s.fills(viewOptions{}, s.scenario, s.metrics)
-	pic := &mapPicture{plan: p, scenario: s.scenario, layers: func() *mapview.Layers { return s.layers }, legend: legend,
+	pic := &mapPicture{plan: p, proj: s.proj, scenario: s.scenario, layers: func() *mapview.Layers { return s.layers }, legend: legend,
 		title: legendTitle(viewOptions{}, p.PotentialName), width: width, date: now}
 	img, err := pic.render(ctx)
 	if err != nil {

@@ -86,6 +86,11 @@ func TestNewPlanWorldLayer(t *testing.T) {
 	if np.dlg.MinSize().Width == 0 || m.win.Title() != "Meridian — World plan" {
 		t.Errorf("title = %q", m.win.Title())
 	}
+	// The world is drawn in Equal Earth, not in the US projection, and the
+	// picture's scale note says so.
+	if s := m.session; s == nil || len(s.proj) != 1 || !strings.Contains(scaleNote(1, s.proj), "km (at the equator, Equal Earth)") {
+		t.Errorf("the world plan's projection has %d insets; scale note %q", len(m.session.proj), scaleNote(1, m.session.proj))
+	}
 }
 
 // TestNewPlanGeoJSON: Romania's counties from a GeoJSON file, with the

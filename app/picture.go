@@ -80,7 +80,7 @@ func (m *Meridian) currentPicture(width int) (*mapPicture, error) {
 	o := m.ed.options()
 	fills, legend := s.fills(o, s.scenario, s.metrics)
 	p := s.snapshotPlan()
-	pic := &mapPicture{plan: p, scenario: p.Scenario(s.scenario.ID), legend: legend,
+	pic := &mapPicture{plan: p, proj: s.proj, scenario: p.Scenario(s.scenario.ID), legend: legend,
 		title: legendTitle(o, s.plan.PotentialName), width: width, date: m.Now()}
 	if v := m.mapView.View(); v.Scale > 0 {
 		pic.view = v

@@ -25,7 +25,8 @@ type session struct {
 	scenario *planner.Scenario // the active scenario, edited in place on the UI thread
 	metrics  planner.Metrics
 
-	areas         []orb.MultiPolygon // unit geometries in the map plane (geo.AlbersUSA)
+	areas         []orb.MultiPolygon // unit geometries in the map plane (proj)
+	proj          geo.Composite      // the map projection of the plan (geo.FitMap of its units)
 	borders       orb.MultiLineString
 	points        []orb.Point     // account locations in the map plane
 	pointAccount  []int           // index in plan.Accounts of each point
@@ -130,7 +131,12 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 	if s.scenario.Alignment == nil {
 		s.scenario.Alignment = map[string]int64{}
 	}
-	proj := geo.AlbersUSA
+	geoms := make([]orb.MultiPolygon, len(p.Units))
+	for i := range p.Units {
+		geoms[i] = p.Units[i].Geometry
+	}
+	s.proj = geo.FitMap(geoms)
+	proj := s.proj
 	s.areas = make([]orb.MultiPolygon, len(p.Units))
 	s.interior = make([]orb.Point, len(p.Units))
 	for i := range p.Units {

@@ -39,12 +39,21 @@ func (a Albers) Project(p orb.Point) orb.Point {
 	return orb.Point{r * math.Sin(t), a.r0 - r*math.Cos(t)}
 }
 
+// Projector is a map projection onto the plane of a unit sphere (radius
+// 1, x east, y north): Albers and EqualEarthProjection.
+type Projector interface {
+	// Project maps p (WGS84 degrees, lon/lat) to the plane.
+	Project(p orb.Point) orb.Point
+	// Unproject maps a plane point back to lon/lat degrees.
+	Unproject(q orb.Point) orb.Point
+}
+
 // Inset is one part of a composite map: the places it shows (a lon/lat
 // bound, WGS84 degrees), its projection, and where it is drawn.
 type Inset struct {
 	Name   string
 	Bound  orb.Bound // lon/lat box of the places drawn in this inset
-	Proj   Albers
+	Proj   Projector
 	Center orb.Point // lon/lat point placed at Offset
 	Scale  float64   // plane units per unit-sphere unit
 	Offset orb.Point // plane position of Center
@@ -134,21 +143,7 @@ func (c Composite) MultiPolygon(mp orb.MultiPolygon) orb.MultiPolygon {
 	if len(mp) == 0 {
 		return nil
 	}
-	largest, area := 0, -1.0
-	for i, poly := range mp {
-		if len(poly) == 0 {
-			continue
-		}
-		b := poly[0].Bound()
-		if a := (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]); a > area {
-			largest, area = i, a
-		}
-	}
-	var anchor orb.Point
-	if len(mp[largest]) > 0 {
-		anchor = mp[largest][0].Bound().Center()
-	}
-	in := c.insetOrLast(anchor)
+	in := c.insetOrLast(largestPartCenter(mp))
 	out := make(orb.MultiPolygon, len(mp))
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
