@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"archive/zip"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/meridianplan/meridian/planner"
 	"github.com/xuri/excelize/v2"
@@ -368,7 +366,8 @@ func TestOpenWorkbookErrors(t *testing.T) {
 	}
 }
 
-// TestDamagedSheet checks that a sheet whose XML is cut short fails with a
+// TestDamagedSheet checks that a sheet whose XML is cut short opens (the
+// workbook's other sheets stay readable) and then fails in Table with a
 // message naming the file and sheet, and never panics.
 func TestDamagedSheet(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "good.xlsx")
@@ -396,11 +395,19 @@ func TestDamagedSheet(t *testing.T) {
 	}
 	zw.Close()
 	out.Close()
-	// The sheet has no usable dimension record, so OpenWorkbook reads it
-	// all and finds the damage.
 	w, err := OpenWorkbook(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if tr, err := w.Table("Hidden"); err != nil {
+		t.Errorf("Table(Hidden) = %v", err)
+	} else {
+		tr.Close()
+	}
+	tr, err := w.Table("Accounts")
 	if err == nil {
-		w.Close()
+		tr.Close()
 		t.Fatal("no error")
 	}
 	if planner.ErrorCode(err) != planner.EINVALID || !strings.Contains(planner.ErrorMessage(err), "bad.xlsx, sheet Accounts: the workbook is damaged after row") {
@@ -408,9 +415,10 @@ func TestDamagedSheet(t *testing.T) {
 	}
 }
 
-// TestDamagedSheetNext checks that a sheet with a dimension record, cut
-// short, opens and then fails in Next with a message naming the file, sheet
-// and row.
+// TestDamagedSheetNext checks that a sheet cut short between two rows fails
+// when its table is opened, with a message naming the file, the sheet and
+// the last row read. (excelize loads the whole worksheet to give cell types,
+// so the damage is found before the first row, not at row 2001 in Next.)
 func TestDamagedSheetNext(t *testing.T) {
 	b, err := os.ReadFile("testdata/census_co-est2019-annres.xlsx")
 	if err != nil {
@@ -440,31 +448,168 @@ func TestDamagedSheetNext(t *testing.T) {
 	zw.Close()
 	out.Close()
 	tr, err := OpenTable(dst, "")
+	if err == nil {
+		tr.Close()
+		t.Fatal("no error")
+	}
+	if planner.ErrorCode(err) != planner.EINVALID || !strings.Contains(planner.ErrorMessage(err), "census cut.xlsx, sheet CO-EST2019-ANNRES: the workbook is damaged after row 2000") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+// TestTableAfterClose checks that reading a table after its workbook was
+// closed fails with a message instead of panicking.
+func TestTableAfterClose(t *testing.T) {
+	w, err := OpenWorkbook("testdata/census_co-est2019-annres.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := w.Table("CO-EST2019-ANNRES")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tr.Close()
-	n := 0
-	for {
-		r, err := tr.Next()
-		if err == io.EOF {
-			t.Fatal("no error")
-		} else if err != nil {
-			if planner.ErrorCode(err) != planner.EINVALID || !strings.Contains(planner.ErrorMessage(err), "census cut.xlsx, sheet CO-EST2019-ANNRES: the workbook is damaged after row 2000") {
-				t.Errorf("error = %v", err)
-			}
-			break
-		}
-		n++
-		if r.Row > 2000 {
-			t.Fatalf("read row %d", r.Row)
+	for range 200 { // past the rows decoded with the header sample
+		if _, err = tr.Next(); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if n != 1996 { // rows 5 to 2000
-		t.Errorf("%d records before the damage; want 1996", n)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Next(); planner.ErrorCode(err) != planner.EINVALID || !strings.Contains(planner.ErrorMessage(err), "sheet CO-EST2019-ANNRES cannot be read: the workbook was closed") {
+		t.Errorf("Next after Close = %v", err)
 	}
 	if _, err := tr.Next(); err != io.EOF {
 		t.Errorf("Next after the error = %v; want io.EOF", err)
+	}
+	if _, err := w.Table("CO-EST2019-ANNRES"); planner.ErrorCode(err) != planner.EINVALID {
+		t.Errorf("Table after Close = %v", err)
+	}
+}
+
+// writeZip writes the parts to a new zip file at path.
+func writeZip(t testing.TB, path string, parts map[string]string) {
+	t.Helper()
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	for name, body := range parts {
+		fw, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHandWrittenParts reads a workbook written part by part the way other
+// tools write them (no r attributes on cells, inline strings, formula
+// results of every type, ISO dates, phonetic guides in shared strings, a
+// custom date format, a number stored as text, an error value) and checks
+// every cell's kind and text.
+func TestHandWrittenParts(t *testing.T) {
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	path := filepath.Join(t.TempDir(), "tool export.xlsx")
+	writeZip(t, path, map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?>` +
+			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+			`<Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+			`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>` +
+			`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+			`</Types>`,
+		"_rels/.rels": `<?xml version="1.0" encoding="UTF-8"?>` +
+			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
+			`</Relationships>`,
+		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8"?><workbook ` + ns + `><sheets>` +
+			`<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?>` +
+			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` +
+			`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+			`</Relationships>`,
+		"xl/sharedStrings.xml": `<?xml version="1.0" encoding="UTF-8"?><sst ` + ns + ` count="4" uniqueCount="4">` +
+			`<si><t>Name</t></si><si><t>Amount</t></si><si><r><t>Sig</t></r><r><rPr><b/></rPr><t>ned</t></r></si>` +
+			`<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si></sst>`,
+		"xl/styles.xml": `<?xml version="1.0" encoding="UTF-8"?><styleSheet ` + ns + `>` +
+			`<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>` +
+			`<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>` +
+			`<fills count="1"><fill><patternFill patternType="none"/></fill></fills>` +
+			`<borders count="1"><border/></borders>` +
+			`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+			`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+			`<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+			`<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
+			`</styleSheet>`,
+		"xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><worksheet ` + ns + `><sheetData>` +
+			`<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="s"><v>2</v></c><c t="inlineStr"><is><t>Active</t></is></c></row>` +
+			`<row><c t="s"><v>3</v></c><c s="2"><f>1000*1.5</f><v>1500</v></c><c s="1"><v>45292</v></c><c t="b"><f>TRUE()</f><v>1</v></c></row>` +
+			`<row><c t="str"><f>"A"&amp;"B"</f><v>AB</v></c><c t="e"><f>1/0</f><v>#DIV/0!</v></c><c t="d"><v>2024-02-29T12:30:00</v></c><c t="b"><v>0</v></c></row>` +
+			`<row r="5"><c r="A5" t="inlineStr"><is><t>  </t></is></c></row>` +
+			`<row r="6"><c r="B6" t="inlineStr"><is><t>00501</t></is></c><c r="D6"><v>2</v></c></row>` +
+			`</sheetData></worksheet>`,
+	})
+	tr, err := OpenTable(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if got, want := tr.Header(), []string{"Name", "Amount", "Signed", "Active"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Header = %q; want %q", got, want)
+	}
+	recs := readAll(t, tr)
+	want := []planner.Record{
+		{Row: 2, Cells: []planner.Cell{cTxt("東京"), cNum("1,500", 1500), cDate("2024-01-01", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)),
+			{Kind: planner.CellBool, Text: "TRUE", Number: 1}}},
+		{Row: 3, Cells: []planner.Cell{cTxt("AB"), cTxt("#DIV/0!"), cDate("2024-02-29 12:30:00", time.Date(2024, 2, 29, 12, 30, 0, 0, time.UTC)),
+			{Kind: planner.CellBool, Text: "FALSE"}}},
+		// row 5 holds only blanks: skipped
+		{Row: 6, Cells: []planner.Cell{{}, cTxt("00501"), {}, cNum("2", 2)}},
+	}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("records =\n%+v\nwant\n%+v", recs, want)
+	}
+}
+
+// TestTableTwice checks that a sheet's table can be read a second time from
+// the same Workbook (the values OpenWorkbook kept are used once; the second
+// read goes back to excelize's loaded worksheet).
+func TestTableTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "twice.xlsx")
+	buildWorkbook(t, path)
+	w, err := OpenWorkbook(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var runs [2][]planner.Record
+	for i := range runs {
+		tr, err := w.Table("Accounts")
+		if err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+		if tr.HeaderRow() != 3 {
+			t.Errorf("read %d: HeaderRow = %d; want 3", i+1, tr.HeaderRow())
+		}
+		runs[i] = readAll(t, tr)
+		tr.Close()
+	}
+	if len(runs[0]) != 5 || !reflect.DeepEqual(runs[0], runs[1]) {
+		t.Errorf("first read\n%+v\nsecond read\n%+v", runs[0], runs[1])
 	}
 }
 
@@ -581,121 +726,36 @@ func TestNumFmt(t *testing.T) {
 			t.Errorf("parseNumFmt(%d, %q) = %+v; want date %v time %v", tc.id, tc.code, nf, tc.date, tc.time)
 		}
 	}
-	for ref, want := range map[string]int{"A1": 1, "Z9": 26, "AA1": 27, "ab12": 28, "XFD1": 16384, "XFE1": 0, "ZZZZZZZZZZZZZ1": 0, "1": 0, "": 0} {
-		if got := columnOf(ref); got != want {
-			t.Errorf("columnOf(%q) = %d; want %d", ref, got, want)
-		}
-	}
 }
 
-// lexTokens lists the tokens of s as the lexer reads them: "S name k=v...",
-// "E name", "T text" (adjacent texts merged).
-func lexTokens(s string) ([]string, error) {
-	lx := newLexer(strings.NewReader(s))
-	var out []string
-	for {
-		err := lx.next()
-		if err == io.EOF {
-			return out, nil
-		} else if err != nil {
-			return out, err
-		}
-		switch lx.kind {
-		case tokStart:
-			tok := "S " + string(lx.name)
-			for i := 0; i < len(lx.attrs); i += 4 {
-				tok += " " + string(lx.buf[lx.attrs[i]:lx.attrs[i+1]]) + "=" + string(lx.buf[lx.attrs[i+2]:lx.attrs[i+3]])
-			}
-			out = append(out, tok)
-		case tokEnd:
-			out = append(out, "E "+string(lx.name))
-		case tokText:
-			if n := len(out); n > 0 && strings.HasPrefix(out[n-1], "T ") {
-				out[n-1] += string(lx.text)
-			} else {
-				out = append(out, "T "+string(lx.text))
-			}
+// TestTooLargeSheet checks that a sheet beyond MaxCells is refused with the
+// advice to import it as CSV, naming the file and sheet, and that smaller
+// sheets of the same workbook are still listed.
+func TestTooLargeSheet(t *testing.T) {
+	old := MaxCells
+	MaxCells = 50
+	defer func() { MaxCells = old }()
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	f := excelize.NewFile()
+	for r := 1; r <= 11; r++ {
+		for c := 1; c <= 5; c++ {
+			cell, _ := excelize.CoordinatesToCellName(c, r)
+			f.SetCellValue("Sheet1", cell, r*c)
 		}
 	}
-}
-
-// stdTokens lists the tokens of s as encoding/xml reads them, in the form
-// of lexTokens.
-func stdTokens(s string) ([]string, error) {
-	dec := xml.NewDecoder(strings.NewReader(s))
-	var out []string
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return out, nil
-		} else if err != nil {
-			return out, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			s := "S " + t.Name.Local
-			for _, a := range t.Attr {
-				s += " " + a.Name.Local + "=" + a.Value
-			}
-			out = append(out, s)
-		case xml.EndElement:
-			out = append(out, "E "+t.Name.Local)
-		case xml.CharData:
-			if n := len(out); n > 0 && strings.HasPrefix(out[n-1], "T ") {
-				out[n-1] += string(t)
-			} else {
-				out = append(out, "T "+string(t))
-			}
-		}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// TestLexer compares the lexer with encoding/xml on XML written the ways
-// spreadsheet tools write it.
-func TestLexer(t *testing.T) {
-	for _, s := range lexerSeeds {
-		want, err := stdTokens(s)
-		if err != nil {
-			t.Fatalf("seed %q is not well-formed: %v", s, err)
-		}
-		got, err := lexTokens(s)
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("lexer on %q =\n%q (%v)\nwant\n%q", s, got, err, want)
-		}
+	f.Close()
+	_, err := OpenWorkbook(path)
+	want := "big.xlsx, sheet Sheet1, is too large to import from a workbook (more than 11 rows × 5 columns). Save it as CSV"
+	if planner.ErrorCode(err) != planner.EUNSUPPORTED || !strings.HasPrefix(planner.ErrorMessage(err), want) {
+		t.Errorf("got %s %q, want %q…", planner.ErrorCode(err), planner.ErrorMessage(err), want)
 	}
-}
-
-var lexerSeeds = []string{
-	`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="r"><dimension ref="A1:B2"/>` +
-		`<sheetData><row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3"/></row></sheetData></worksheet>`,
-	`<x:worksheet xmlns:x="m"><x:sheetData><x:row r='2'><x:c r='A2' t='inlineStr'><x:is><x:r><x:t xml:space="preserve"> a &amp; b </x:t></x:r>` +
-		`<x:rPh sb="0" eb="1"><x:t>ふ</x:t></x:rPh></x:is></x:c></x:row></x:sheetData></x:worksheet>`,
-	"<a><!-- note --><b k=\"&lt;&#65;&#x42;&quot;&apos;&gt;\">x\r\ny\rz<![CDATA[<raw> & ]]>&#233;</b></a>",
-	"<a>\n  <b/>\t<c   k = \"v\"   />  </a>",
-	"<!DOCTYPE a><a>&amp;amp;</a>",
-}
-
-// FuzzLexer checks that the lexer never panics, and that on any input
-// encoding/xml accepts it reads the same elements, attributes and text.
-func FuzzLexer(f *testing.F) {
-	for _, s := range lexerSeeds {
-		f.Add(s)
+	MaxCells = 55
+	if w, err := OpenWorkbook(path); err != nil {
+		t.Errorf("55 cells with MaxCells 55: %v", err)
+	} else {
+		w.Close()
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := lexTokens(s)
-		if !utf8.ValidString(s) {
-			return // encoding/xml rejects invalid UTF-8; the lexer passes it on
-		}
-		if strings.Contains(strings.NewReplacer("<!--", "", "<![CDATA[", "").Replace(s), "<!") {
-			return // DTD declarations: skipped to the first '>', not parsed
-		}
-		want, stdErr := stdTokens(s)
-		if stdErr != nil {
-			return
-		}
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Fatalf("lexer =\n%q (%v)\nencoding/xml =\n%q", got, err, want)
-		}
-	})
 }
