@@ -92,6 +92,10 @@ type Meridian struct {
 	// UntitledDir is where plans that the user has not saved anywhere yet
 	// live (every edit is written at once, so they are never lost).
 	UntitledDir string
+	// ImportOnStart, when set before the first plan is shown, opens the
+	// import wizard on that accounts file (CSV or XLSX) once it is
+	// (meridian --import).
+	ImportOnStart string
 	// Now gives the time for untitled plan names; tests replace it.
 	Now func() time.Time
 }
@@ -180,6 +184,8 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	openItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: mod}
 	saveAs := fyne.NewMenuItem("Save As…", m.showSaveAs)
 	saveAs.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod | fyne.KeyModifierShift}
+	importAccounts := fyne.NewMenuItem("Import accounts…", m.showImportAccounts)
+	importAccounts.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: mod}
 	export := fyne.NewMenuItem("Export to Excel…", m.showExport)
 	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: mod}
 	picture := fyne.NewMenuItem("Export map picture (PNG)…", m.showExportPicture)
@@ -212,12 +218,12 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	showBalance := fyne.NewMenuItem("Show balance", m.showBalance)
 	optimize := fyne.NewMenuItem("Optimize…", m.showOptimize)
 	repair := fyne.NewMenuItem("Repair contiguity", m.repairContiguity)
-	m.needsPlan = []*fyne.MenuItem{saveAs, export, picture, fit, zoomT, present,
+	m.needsPlan = []*fyne.MenuItem{saveAs, importAccounts, export, picture, fit, zoomT, present,
 		m.copyItem, m.renameItem, m.deleteItem, showBalance, optimize, repair}
 	for _, item := range m.needsPlan {
 		item.Disabled = true
 	}
-	file := fyne.NewMenu("File", newPlan, newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), export, picture, fyne.NewMenuItemSeparator(), quit)
+	file := fyne.NewMenu("File", newPlan, newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), importAccounts, export, picture, fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit", m.undoItem, m.redoItem)
 	view := fyne.NewMenu("View", fit, zoomT, fyne.NewMenuItemSeparator(), legend, present)
 	m.scenarioMenu = fyne.NewMenu("Scenario", m.scenarioMenuItems()...)
@@ -330,6 +336,10 @@ func (m *Meridian) show(s *session) {
 	}
 	m.menu.Refresh()
 	m.win.SetTitle("Meridian — " + s.plan.Name)
+	if path := m.ImportOnStart; path != "" {
+		m.ImportOnStart = ""
+		defer m.showImportAccountsFile(path)
+	}
 	m.mapView.Tooltip = s.tooltip
 	m.mapView.StopEditing()
 	m.mapView.SetHighlight(nil, selectionColor)

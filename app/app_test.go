@@ -34,6 +34,11 @@ func newTestMeridian(t *testing.T) *Meridian {
 	m.taskEnded = func(err error) { ended <- err }
 	taskEnds[m] = ended
 	t.Cleanup(func() {
+		// Background derives update widgets through fyne.Do, which the test
+		// driver runs on their own goroutine: let them finish (without
+		// touching the UI) before the next test, or they race with it.
+		m.quitting.Store(true)
+		m.tasks.Wait()
 		if m.session != nil {
 			if m.session.writer != nil {
 				m.session.writer.stop()

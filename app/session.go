@@ -153,23 +153,7 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 		return nil, err
 	}
 	s.edges = geo.NewEdges(s.areas, edgeGrid)
-	index := p.UnitIndex()
-	s.unitAccounts = make([]int, len(p.Units))
-	s.unitPotential = make([]float64, len(p.Units))
-	for k, a := range p.Accounts {
-		if a.HasLocation {
-			if q, ok := proj.Point(a.Location); ok {
-				s.points = append(s.points, q)
-				s.pointAccount = append(s.pointAccount, k)
-			}
-		}
-		if i, ok := index[a.UnitCode]; ok {
-			s.unitAccounts[i]++
-			if a.Potential.Known {
-				s.unitPotential[i] += a.Potential.Value
-			}
-		}
-	}
+	s.points, s.pointAccount, s.unitAccounts, s.unitPotential = accountViews(p, proj)
 	s.refreshTerritoryOf()
 	s.graph = balance.NewPlanGraph(p)
 	s.opt = &optimizerGraph{}

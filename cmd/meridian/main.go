@@ -1,10 +1,12 @@
 // Command meridian is Meridian's desktop app: sales territory and quota
 // planning, offline.
 //
-//	meridian [FILE.meridian]
+//	meridian [--import ACCOUNTS.csv|.xlsx] [FILE.meridian]
 //
 // With a file it opens that plan; without one it builds a new plan from the
-// embedded US Hospitals sample. Build it with the migrated_fynedo tag.
+// embedded US Hospitals sample. --import opens the import wizard on an
+// accounts file once the plan is shown. Build it with the migrated_fynedo
+// tag.
 package main
 
 import (
@@ -23,8 +25,9 @@ import (
 
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: meridian [FILE%s]\n\nWithout a file, Meridian opens a new plan built from the embedded US Hospitals sample.\n", app.PlanExtension)
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: meridian [--import ACCOUNTS.csv|.xlsx] [FILE%s]\n\nWithout a file, Meridian opens a new plan built from the embedded US Hospitals sample.\n--import opens the import wizard on an accounts file once the plan is shown.\n", app.PlanExtension)
 	}
+	importFile := flag.String("import", "", "open the import wizard on this accounts file")
 	flag.Parse()
 	if flag.NArg() > 1 {
 		flag.Usage()
@@ -33,6 +36,7 @@ func main() {
 	a := fyneapp.NewWithID(app.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m := app.New(a)
+	m.ImportOnStart = *importFile
 	// Fyne quits on SIGINT and SIGTERM; a closed terminal (SIGHUP) quits
 	// the same way, so that the plan file is closed cleanly.
 	hup := make(chan os.Signal, 1)
