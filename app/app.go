@@ -66,6 +66,7 @@ type Meridian struct {
 	redoItem    *fyne.MenuItem
 	tabs        *container.AppTabs // beside the map: Territories, Balance
 	bv          *balanceView       // the Balance tab
+	av          *accountsView      // the Accounts tab
 	// The Scenario menu: its fixed items, then one per scenario.
 	scenarioMenu                     *fyne.Menu
 	copyItem, renameItem, deleteItem *fyne.MenuItem
@@ -135,9 +136,11 @@ func New(a fyne.App) *Meridian {
 	m.placeholder.Importance = widget.LowImportance
 
 	m.bv = m.newBalanceView()
+	m.av = m.newAccountsView()
 	m.tabs = container.NewAppTabs(
 		container.NewTabItem("Territories", container.NewBorder(nil, m.summary, nil, nil, m.table)),
-		container.NewTabItem("Balance", m.bv.content))
+		container.NewTabItem("Balance", m.bv.content),
+		container.NewTabItem("Accounts", m.av.content))
 	// The scenario selector sits at the right end of the tab bar, whose
 	// tabs are at its left: the map's toolbar has no room left for it.
 	wide := canvas.NewRectangle(color.Transparent) // room for a scenario's name
@@ -348,6 +351,7 @@ func (m *Meridian) show(s *session) {
 	m.mapView.SetLayers(s.layers)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
+	m.av.set(s.plan, s.scenario)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
 	m.bv.set(s.plan, s.balance)
 	if !s.balanceQ.same(m.bv.query()) {

@@ -441,6 +441,7 @@ func (im *importer) row(rec Record) {
 		im.slab = append(im.slab, im.fields...)
 		a.Fields = im.slab[n:len(im.slab):len(im.slab)]
 	}
+	a.Match = level
 	i := len(res.Accounts)
 	res.Accounts = append(res.Accounts, a)
 	res.AccountRows = append(res.AccountRows, rec.Row)

@@ -238,7 +238,7 @@ func update(old, b *Account, m Mapping) Account {
 		a.Potential = b.Potential
 	}
 	if b.HasLocation {
-		a.Location, a.HasLocation, a.UnitCode, a.Placement = b.Location, true, b.UnitCode, b.Placement
+		a.Location, a.HasLocation, a.Match, a.UnitCode, a.Placement = b.Location, true, b.Match, b.UnitCode, b.Placement
 	}
 	return a
 }
@@ -248,7 +248,7 @@ func update(old, b *Account, m Mapping) Account {
 func sameAccount(a, b *Account, oldFields []string) bool {
 	if a.ID != b.ID || a.ExternalID != b.ExternalID || a.Name != b.Name || a.Address != b.Address ||
 		a.City != b.City || a.State != b.State || a.ZIP != b.ZIP || a.Location != b.Location ||
-		a.HasLocation != b.HasLocation || a.Segment != b.Segment || a.Owner != b.Owner ||
+		a.HasLocation != b.HasLocation || a.Match != b.Match || a.Segment != b.Segment || a.Owner != b.Owner ||
 		a.Potential != b.Potential || a.UnitCode != b.UnitCode || a.Placement != b.Placement {
 		return false
 	}

@@ -172,7 +172,7 @@ func TestImportAccounts_Hospitals(t *testing.T) {
 	}
 	a := res.Accounts[0]
 	want := planner.Account{ExternalID: "0005793230", Name: "CENTRAL VALLEY GENERAL HOSPITAL", Address: "1025 NORTH DOUTY STREET",
-		City: "HANFORD", State: "CA", ZIP: "93230", Location: orb.Point{-119.645667298, 36.3361588500001}, HasLocation: true,
+		City: "HANFORD", State: "CA", ZIP: "93230", Location: orb.Point{-119.645667298, 36.3361588500001}, HasLocation: true, Match: planner.MatchPoint,
 		Segment: "GENERAL ACUTE CARE", Owner: "PROPRIETARY", Potential: planner.Known(49)}
 	a.Fields, want.Fields = nil, nil
 	if !reflect.DeepEqual(a, want) {

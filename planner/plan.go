@@ -119,9 +119,13 @@ type Account struct {
 	// meaningful only when HasLocation.
 	Location    orb.Point
 	HasLocation bool
-	Segment     string  // e.g. the hospital type "GENERAL ACUTE CARE"
-	Owner       string  // ownership or account owner as in the source
-	Potential   Measure // in the plan's PotentialName unit (beds for the sample)
+	// Match says how Location was found: the file's own coordinates
+	// (MatchPoint), the centre of its postal code or city (geocoded
+	// offline), or MatchNone when it has no location.
+	Match     MatchLevel
+	Segment   string  // e.g. the hospital type "GENERAL ACUTE CARE"
+	Owner     string  // ownership or account owner as in the source
+	Potential Measure // in the plan's PotentialName unit (beds for the sample)
 
 	UnitCode  string    // the unit that contains the account, "" when none
 	Placement Placement // how UnitCode was found
@@ -325,6 +329,8 @@ func (p *Plan) Validate() error {
 			return Errorf(EINVALID, "Account %q is in unit %q, which the plan does not have", a.Name, a.UnitCode)
 		case a.HasLocation && !ValidLonLat(a.Location):
 			return Errorf(EINVALID, "Account %q has an invalid location %v", a.Name, a.Location)
+		case a.Match > MatchPoint || (!a.HasLocation && a.Match != MatchNone):
+			return Errorf(EINVALID, "Account %q has match level %d without a matching location", a.Name, a.Match)
 		case a.Potential.Known && (math.IsNaN(a.Potential.Value) || math.IsInf(a.Potential.Value, 0)):
 			return Errorf(EINVALID, "Account %q has an invalid potential", a.Name)
 		case a.Placement < PlacedNone || a.Placement > PlacedNearest || (a.UnitCode == "") != (a.Placement == PlacedNone):

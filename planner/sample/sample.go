@@ -330,7 +330,7 @@ func Hospitals() ([]planner.Account, error) {
 		lat, errLat := r.float("LATITUDE")
 		lon, errLon := r.float("LONGITUDE")
 		if errLat == nil && errLon == nil && planner.ValidLonLat(orb.Point{lon, lat}) {
-			a.Location, a.HasLocation = orb.Point{lon, lat}, true
+			a.Location, a.HasLocation, a.Match = orb.Point{lon, lat}, true, planner.MatchPoint
 		}
 		if beds, err := r.float("BEDS"); err == nil && beds >= 0 {
 			a.Potential = planner.Known(beds)

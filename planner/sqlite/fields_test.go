@@ -10,7 +10,12 @@ import (
 
 // dropFormat4 turns a plan file of the current format back into format 3
 // (before custom fields), for the tests of older formats.
-var dropFormat4 = []string{`ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`}
+// dropFormat5 undoes migration 0005 (account match levels), and dropFormat4
+// migrations 0004 and 0005 (custom fields), to make plans of older formats.
+var (
+	dropFormat5 = []string{`ALTER TABLE account DROP COLUMN match`}
+	dropFormat4 = append(dropFormat5, `ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`)
+)
 
 // fieldsPlan is SmallPlan with custom fields: values with quotes,
 // backslashes, control characters, non-ASCII text and a formula, an account
@@ -84,6 +89,32 @@ func TestMigrateFormat3(t *testing.T) {
 	comparePlans(t, SmallPlan(), MustLoad(t, db))
 	MustReplace(t, db, fieldsPlan())
 	comparePlans(t, fieldsPlan(), MustLoad(t, db))
+}
+
+// A plan of format 4 (before match levels) is migrated when opened: its
+// located accounts get MatchPoint (they were placed by their own
+// coordinates), the others MatchNone.
+func TestMigrateFormat4(t *testing.T) {
+	db := MustOpenDB(t)
+	MustReplace(t, db, fieldsPlan())
+	path := db.Path
+	MustCloseDB(t, db)
+	rawExec(t, path, append(dropFormat5, `PRAGMA user_version = 4`)...)
+	db = MustOpenPath(t, path)
+	got := MustLoad(t, db)
+	comparePlans(t, fieldsPlan(), got)
+	for _, a := range got.Accounts {
+		if want := map[bool]planner.MatchLevel{true: planner.MatchPoint, false: planner.MatchNone}[a.HasLocation]; a.Match != want {
+			t.Errorf("account %q: match %v, want %v", a.Name, a.Match, want)
+		}
+	}
+	// Geocoded levels round-trip.
+	p := fieldsPlan()
+	p.Accounts[0].Match = planner.MatchPostal
+	MustReplace(t, db, p)
+	if got := MustLoad(t, db).Accounts[0].Match; got != planner.MatchPostal {
+		t.Errorf("match after Replace: %v, want postal code", got)
+	}
 }
 
 // Damaged custom field JSON is reported as damage, not a panic.

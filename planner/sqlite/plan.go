@@ -252,7 +252,7 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	p.Accounts = make([]planner.Account, 0, n)
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, external_id, name, address, city, state, zip, lon, lat,
-		       segment, owner, potential, unit_code, placement, fields
+		       segment, owner, potential, unit_code, placement, fields, match
 		FROM account ORDER BY ord`)
 	if err != nil {
 		return damagef(err, "the account table cannot be read")
@@ -264,7 +264,7 @@ func loadAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var unit sql.NullString
 		var fields sql.RawBytes // valid until Next: decoded at once
 		if err := rows.Scan(&a.ID, &a.ExternalID, &a.Name, &a.Address, &a.City, &a.State, &a.ZIP,
-			&lon, &lat, &a.Segment, &a.Owner, &potential, &unit, &a.Placement, &fields); err != nil {
+			&lon, &lat, &a.Segment, &a.Owner, &potential, &unit, &a.Placement, &fields, &a.Match); err != nil {
 			return rowDamage("account", len(p.Accounts)+1, err)
 		}
 		if fields != nil {
@@ -536,8 +536,8 @@ func insertReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 func insertAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO account (id, ord, external_id, name, address, city, state, zip, lon, lat,
-		                     segment, owner, potential, unit_code, placement, fields)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		                     segment, owner, potential, unit_code, placement, fields, match)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare account insert: %w", err)
 	}
@@ -555,7 +555,7 @@ func insertAccounts(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 			fields = string(buf)
 		}
 		if _, err := stmt.ExecContext(ctx, a.ID, i, a.ExternalID, a.Name, a.Address, a.City, a.State, a.ZIP,
-			lon, lat, a.Segment, a.Owner, nullMeasure(a.Potential), nullString(a.UnitCode), int64(a.Placement), fields); err != nil {
+			lon, lat, a.Segment, a.Owner, nullMeasure(a.Potential), nullString(a.UnitCode), int64(a.Placement), fields, int64(a.Match)); err != nil {
 			return fmt.Errorf("insert account %d: %w", a.ID, err)
 		}
 	}

@@ -51,21 +51,21 @@ func SmallPlan() *planner.Plan {
 		},
 		Accounts: []planner.Account{
 			{ID: 9, ExternalID: "H-009", Name: "Prattville Baptist Hospital", Address: "124 S Memorial Dr", City: "Prattville", State: "AL", ZIP: "36067",
-				Location: orb.Point{-86.46, 32.46}, HasLocation: true, Segment: "GENERAL ACUTE CARE", Owner: "NON-PROFIT",
+				Location: orb.Point{-86.46, 32.46}, HasLocation: true, Match: planner.MatchPoint, Segment: "GENERAL ACUTE CARE", Owner: "NON-PROFIT",
 				Potential: planner.Known(85), UnitCode: "01001", Placement: planner.PlacedInside},
 			{ID: 2, Name: "Thomas Hospital", City: "Fairhope", State: "AL", ZIP: "36532",
-				Location: orb.Point{-87.91, 30.52}, HasLocation: true, Segment: "GENERAL ACUTE CARE",
+				Location: orb.Point{-87.91, 30.52}, HasLocation: true, Match: planner.MatchPoint, Segment: "GENERAL ACUTE CARE",
 				Potential: planner.Unknown, UnitCode: "01003", Placement: planner.PlacedNearest},
 			{ID: 5, ExternalID: "H-005", Name: "Mobile Clinic (no address)", ZIP: "00501",
 				Potential: planner.Known(0), Placement: planner.PlacedNone},
 			{ID: 7, ExternalID: "H-007", Name: "Appling Healthcare", Address: "163 E Tollison St", City: "Baxley", State: "GA", ZIP: "31513",
-				Location: orb.Point{-82.35, 31.78}, HasLocation: true, Segment: "CRITICAL ACCESS", Owner: "GOVERNMENT - LOCAL",
+				Location: orb.Point{-82.35, 31.78}, HasLocation: true, Match: planner.MatchPoint, Segment: "CRITICAL ACCESS", Owner: "GOVERNMENT - LOCAL",
 				Potential: planner.Known(12.5), UnitCode: "13001", Placement: planner.PlacedInside},
 			{ID: 1, ExternalID: "H-001", Name: "Offshore Platform Infirmary", State: "AL",
-				Location: orb.Point{-88.5, 29.0}, HasLocation: true,
+				Location: orb.Point{-88.5, 29.0}, HasLocation: true, Match: planner.MatchPoint,
 				Potential: planner.Known(4), Placement: planner.PlacedNone},
 			{ID: 3, ExternalID: "H-003", Name: "Barbour General", City: "Eufaula", State: "AL", ZIP: "36027",
-				Location: orb.Point{-85.15, 31.89}, HasLocation: true, Segment: "GENERAL ACUTE CARE",
+				Location: orb.Point{-85.15, 31.89}, HasLocation: true, Match: planner.MatchPoint, Segment: "GENERAL ACUTE CARE",
 				Potential: planner.Known(74), UnitCode: "01005", Placement: planner.PlacedInside},
 		},
 		Reps: []planner.Rep{
@@ -410,7 +410,7 @@ func LargePlan(units, accounts, territories int) *planner.Plan {
 		a := planner.Account{
 			ID: int64(i + 1), ExternalID: fmt.Sprintf("HOSP-%06d", i+1), Name: fmt.Sprintf("Hospital %d", i+1),
 			Address: fmt.Sprintf("%d Main St", i+1), City: "Springfield", State: "ST", ZIP: fmt.Sprintf("%05d", i*13%99999),
-			Location: c, HasLocation: true, Segment: "GENERAL ACUTE CARE", Owner: "NON-PROFIT",
+			Location: c, HasLocation: true, Match: planner.MatchPoint, Segment: "GENERAL ACUTE CARE", Owner: "NON-PROFIT",
 			Potential: planner.Known(float64(10 + i%400)), UnitCode: u.Code, Placement: planner.PlacedInside,
 		}
 		if i%50 == 0 {

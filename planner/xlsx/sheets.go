@@ -384,11 +384,13 @@ const (
 	accParent            // N
 	accTerritory         // O
 	accPlacement         // P
+	accLocatedBy         // Q
 	accCols
 )
 
 // accounts lays out the Accounts sheet: one row per account, in plan order,
-// then one column per custom field (Plan.CustomFields) after Placement,
+// then one column per custom field (Plan.CustomFields) after Placement and
+// Located by (the match level: exact point, postal code, city or none),
 // headed by the field's name. A numeric field's values are number cells
 // (General format); others are text, quote-prefixed when they look like a
 // formula, as every user text is.
@@ -398,7 +400,7 @@ func (b *book) accounts() sheetSpec {
 	accTerr := b.s.AccountTerritories(p) // drawn boundaries first, then the unit's territory
 	header := []string{
 		"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement",
+		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by",
 	}
 	for _, f := range p.CustomFields {
 		header = append(header, f.Name)
@@ -438,6 +440,7 @@ func (b *book) accounts() sheetSpec {
 				row[accTerritory] = st.str(b.terrName[id])
 			}
 			row[accPlacement] = placement.String()
+			row[accLocatedBy] = a.Match.String()
 			for k, v := range a.Fields {
 				if k >= len(p.CustomFields) || v == "" {
 					continue

@@ -49,7 +49,7 @@ func testPlan() *planner.Plan {
 		},
 		Accounts: []planner.Account{
 			{ID: 1, ExternalID: "H-0001", Name: "Mount Auburn Hospital", Address: "330 Mount Auburn St",
-				City: "Cambridge", State: "MA", ZIP: "02139", Location: orb.Point{-71.1, 42.37}, HasLocation: true,
+				City: "Cambridge", State: "MA", ZIP: "02139", Location: orb.Point{-71.1, 42.37}, HasLocation: true, Match: planner.MatchPostal,
 				Segment: "GENERAL ACUTE CARE", Owner: "NON-PROFIT", Potential: k(100), UnitCode: "25017", Placement: planner.PlacedInside},
 			{ID: 2, ExternalID: "H-0002", Name: hyperlink, City: "Prattville", State: "AL", ZIP: "36067",
 				Location: orb.Point{-86.46, 32.46}, HasLocation: true, Potential: k(50.5), UnitCode: "01001", Placement: planner.PlacedInside},
@@ -290,9 +290,9 @@ func TestAccounts(t *testing.T) {
 	const s = "Accounts"
 	wantRows(t, f, s, 7)
 	wantRow(t, f, s, 1, []string{"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Placement"})
+		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by"})
 	wantRow(t, f, s, 2, []string{"H-0001", "Mount Auburn Hospital", "330 Mount Auburn St", "Cambridge", "MA", "02139",
-		"-71.100000", "42.370000", "GENERAL ACUTE CARE", "NON-PROFIT", "100.0", "25017", "Middlesex", "Massachusetts", "+South", "inside"})
+		"-71.100000", "42.370000", "GENERAL ACUTE CARE", "NON-PROFIT", "100.0", "25017", "Middlesex", "Massachusetts", "+South", "inside", "postal code"})
 
 	wantText(t, f, s, "F2", "02139") // leading zero kept: a text cell
 	wantText(t, f, s, "A7", "00123")
@@ -384,7 +384,7 @@ func TestLayout(t *testing.T) {
 	}
 	for _, c := range []struct{ sheet, ref string }{
 		{"Territories", "$A$1:$L$3"},
-		{"Accounts", "$A$1:$P$7"},
+		{"Accounts", "$A$1:$Q$7"},
 		{"Units", "$A$1:$I$6"},
 	} {
 		if got, want := filters[c.sheet], "'"+c.sheet+"'!"+c.ref; got != want {
@@ -412,17 +412,17 @@ func TestLayout(t *testing.T) {
 	// The autofilter is also in the sheet XML (Accounts is sheet3.xml), and
 	// the column widths are in ascending column order, as Excel wants.
 	x := sheetXML(t, encode(t, testPlan()), 3)
-	if !strings.Contains(x, `<autoFilter ref="$A$1:$P$7">`) {
-		t.Errorf("sheet3.xml has no autoFilter $A$1:$P$7")
+	if !strings.Contains(x, `<autoFilter ref="$A$1:$Q$7">`) {
+		t.Errorf("sheet3.xml has no autoFilter $A$1:$Q$7")
 	}
-	if !strings.Contains(x, `<dimension ref="A1:P7">`) {
+	if !strings.Contains(x, `<dimension ref="A1:Q7">`) {
 		t.Errorf("sheet3.xml: wrong dimension")
 	}
 	if x := sheetXML(t, encode(t, testPlan()), 2); !strings.Contains(x, `<dimension ref="A1:L6">`) {
 		t.Errorf("sheet2.xml: wrong dimension")
 	}
 	if i := strings.Index(x, "<cols>"); i < 0 || !strings.HasPrefix(x[i:], `<cols><col min="1" max="1"`) ||
-		!strings.Contains(x, `<col min="16" max="16" width="14" customWidth="1"/></cols>`) {
+		!strings.Contains(x, `<col min="17" max="17" width="`) || !strings.HasSuffix(x[:strings.Index(x, "</cols>")+7], `customWidth="1"/></cols>`) {
 		t.Errorf("sheet3.xml columns not in order")
 	}
 	// Column widths follow the content, capped.
