@@ -40,12 +40,23 @@ func crossesAntimeridian(poly orb.Polygon) bool {
 			if p[0] < -180 || p[0] > 180 {
 				return true
 			}
-			if i > 0 && math.Abs(p[0]-r[i-1][0]) > 180 {
+			if i > 0 && jumps(r[i-1], p) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// jumps reports whether the step from a to b crosses the antimeridian: more
+// than 180° of longitude, unless both points lie on the same pole's line
+// (|latitude| within 0.01° of 90°), where a polygon already cut at ±180°
+// (Antarctica in world-atlas) runs along the bottom of the map.
+func jumps(a, b orb.Point) bool {
+	if math.Abs(b[0]-a[0]) <= 180 {
+		return false
+	}
+	return !(math.Abs(a[1]) > 89.99 && math.Abs(b[1]) > 89.99 && (a[1] > 0) == (b[1] > 0))
 }
 
 // SplitAntimeridian splits a lon/lat polygon (WGS84 degrees, lon/lat order;
@@ -75,9 +86,26 @@ func SplitAntimeridian(poly orb.Polygon) (parts []orb.Polygon, split, ok bool) {
 		}
 	}
 
+	// A ring that only runs along a pole's line, with a ring around that
+	// pole (d3's form of Antarctica: the exterior is the pole line and the
+	// coastline comes second), is the pole's side of the coastline: the
+	// coastline becomes the exterior, closed at the pole below.
+	if onPoleLine(poly[0]) {
+		for k := 1; k < len(poly); k++ {
+			if _, enc := unwrapRing(poly[k]); enc {
+				rest := append(orb.Polygon{poly[k]}, poly[1:k]...)
+				poly = append(rest, poly[k+1:]...)
+				break
+			}
+		}
+	}
+
 	// 1-2: unwrap, closing pole-encircling rings; orient.
 	un := make(orb.Polygon, 0, len(poly))
 	for k, r := range poly {
+		if k > 0 && onPoleLine(r) {
+			continue
+		}
 		u, encircles := unwrapRing(r)
 		if len(u) < 4 {
 			if k == 0 {
@@ -156,14 +184,27 @@ func unwrapRing(r orb.Ring) (orb.Ring, bool) {
 	u := make(orb.Ring, len(r))
 	off := 0.0
 	for i, p := range r {
-		if i > 0 {
-			if d := p[0] - r[i-1][0]; math.Abs(d) > 180 {
-				off -= 360 * math.Round(d/360)
-			}
+		if i > 0 && jumps(r[i-1], p) {
+			off -= 360 * math.Round((p[0]-r[i-1][0])/360)
 		}
 		u[i] = orb.Point{p[0] + off, p[1]}
 	}
 	return u, off != 0
+}
+
+// onPoleLine reports whether every point of r lies within 0.01° of one
+// pole's latitude.
+func onPoleLine(r orb.Ring) bool {
+	if len(r) == 0 {
+		return false
+	}
+	north := r[0][1] > 0
+	for _, p := range r {
+		if math.Abs(p[1]) <= 89.99 || (p[1] > 0) != north {
+			return false
+		}
+	}
+	return true
 }
 
 // closeAtPole closes an unwrapped pole-encircling ring u (which ends 360°

@@ -152,6 +152,17 @@ func TestSplitAntimeridianWorldAtlas(t *testing.T) {
 			inside = []orb.Point{{179.993, -16.523}, {-179.968, -16.496}, {-179.92, -16.81}, {179.4, -16.54}}
 		case "643": // Russia: Anadyr district west of the line, Chukotka east of it
 			inside = []orb.Point{{175, 67}, {-177.35, 66.93}, {179.72, 71.2}, {-179.43, 71.24}, {100, 60}}
+		case "010": // Antarctica: world-atlas gives the pole line first and the coastline second;
+			// the continent (South Pole station, Vostok, and land on both sides of 180° south of the Ross Ice Shelf)
+			// must survive, about 6,000 square degrees in lon/lat.
+			inside = []orb.Point{{0, -89.5}, {106.8, -78.5}, {179, -86}, {-179, -86}, {-60, -80}}
+			area := 0.0
+			for _, p := range out {
+				area += planar.Area(p)
+			}
+			if area < 5500 || area > 6500 {
+				t.Errorf("Antarctica's area is %.0f square degrees, want about 6,000", area)
+			}
 		}
 		for _, pt := range inside {
 			if !planar.MultiPolygonContains(out, pt) {

@@ -120,12 +120,22 @@ func ParseQuantity(s string) (Quantity, error) {
 	return ParseQuantityIn(nil, s)
 }
 
-// ParseQuantityIn returns the quantity of plan p whose key is s: a built-in
-// Key (case ignored), or the name of a numeric custom field (exactly, else
-// ignoring case). The error (EINVALID) lists the choices; a custom field
+// ParseQuantityIn returns the quantity of plan p whose key is s: the name
+// of a numeric custom field spelled exactly, else a built-in Key (case
+// ignored), else a custom field's name ignoring case. The error (EINVALID) lists the choices; a custom field
 // that is not numeric is named as such.
 func ParseQuantityIn(p *Plan, s string) (Quantity, error) {
 	t := strings.TrimSpace(s)
+	if p != nil {
+		// A custom field spelled exactly as given wins over a built-in key
+		// in another case: "POPULATION" is the file's column, "population"
+		// the units' population.
+		for i, f := range p.CustomFields {
+			if f.Name == t && f.Numeric {
+				return FieldQuantity(i), nil
+			}
+		}
+	}
 	for _, q := range Quantities {
 		if strings.EqualFold(q.Key(), t) {
 			return q, nil

@@ -158,3 +158,16 @@ func TestFieldQuantity(t *testing.T) {
 		t.Errorf("unknown: %v", err)
 	}
 }
+
+// A custom field named like a built-in quantity is reached by its exact
+// spelling; the built-in key by any other.
+func TestParseQuantityFieldNamedLikeBuiltin(t *testing.T) {
+	p := smallPlan()
+	p.CustomFields = []planner.CustomField{{Name: "POPULATION", Numeric: true}}
+	if q, err := planner.ParseQuantityIn(p, "POPULATION"); err != nil || q != planner.FieldQuantity(0) {
+		t.Errorf("POPULATION = %v, %v; want the custom field", q, err)
+	}
+	if q, err := planner.ParseQuantityIn(p, "population"); err != nil || q != planner.QuantityPopulation {
+		t.Errorf("population = %v, %v; want the units' population", q, err)
+	}
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -38,7 +40,18 @@ type importReport struct {
 	Removed    int               `json:"removed"`
 	Deleted    bool              `json:"removed_deleted"`
 	Duplicates int               `json:"duplicate_groups"`
+	DupGroups  []duplicateJSON   `json:"duplicates"`
+	RemovedIDs []string          `json:"removed_external_ids"`
 	Problems   []problemJSON     `json:"problems"`
+}
+
+// duplicateJSON is one group of likely duplicates: its file rows, the first
+// row's name, why, and what the import did (keep all, merge, skip later rows).
+type duplicateJSON struct {
+	Rows   []int  `json:"rows"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+	Action string `json:"action"`
 }
 
 type problemJSON struct {
@@ -51,15 +64,48 @@ type problemJSON struct {
 
 // openTable opens a CSV or XLSX file by its extension (sheet: the XLSX
 // sheet, "" for the first non-empty one).
+//
+// A file named .xls that is really text (CRM systems often export CSV or
+// tab-separated text under that name) is read as CSV.
 func openTable(path, sheet string) (planner.TableReader, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm", ".xls", ".ods":
+	case ".xlsx", ".xlsm", ".ods":
 		return xlsx.OpenTable(path, sheet)
+	case ".xls":
+		if !isText(path) {
+			return xlsx.OpenTable(path, sheet)
+		}
 	}
 	if sheet != "" {
 		return nil, fmt.Errorf("--sheet is for Excel workbooks; %s is read as CSV", filepath.Base(path))
 	}
 	return csvfile.Open(path)
+}
+
+// isText reports whether the file at path starts like text rather than a
+// zip (XLSX) or OLE2 (XLS) container: its first 512 bytes hold no NUL and
+// no byte below a tab, or it starts with a UTF-16 byte order mark.
+func isText(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := io.ReadFull(f, buf)
+	buf = buf[:n]
+	if n == 0 || bytes.HasPrefix(buf, []byte("PK")) || bytes.HasPrefix(buf, []byte{0xd0, 0xcf, 0x11, 0xe0}) {
+		return false
+	}
+	if bytes.HasPrefix(buf, []byte{0xff, 0xfe}) || bytes.HasPrefix(buf, []byte{0xfe, 0xff}) {
+		return true
+	}
+	for _, c := range buf {
+		if c < '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseMapping applies --map field=Column,... to m: each field by its key
@@ -145,9 +191,25 @@ func cmdImportAccounts(ctx context.Context, a accountArgs, stdout, stderr io.Wri
 		}
 		return err
 	}
+	// Describe the duplicate groups before WithImport, which may consume
+	// the imported accounts.
+	var dups []duplicateJSON
+	for _, g := range res.Duplicates {
+		d := duplicateJSON{Reason: g.Reason.String(), Action: g.Resolution.String()}
+		for _, i := range g.Accounts {
+			d.Rows = append(d.Rows, res.AccountRows[i])
+		}
+		if len(g.Accounts) > 0 {
+			d.Name = res.Accounts[g.Accounts[0]].Name
+		}
+		dups = append(dups, d)
+	}
 	merged, mr, err := p.WithImport(res, planner.MergeOptions{DeleteRemoved: a.deleteRemoved})
 	if err != nil {
 		return err
+	}
+	if a.deleteRemoved && len(mr.Removed) > 0 && mr.Updated+mr.Unchanged == 0 {
+		return fmt.Errorf("%s: none of its external IDs is in %s, so --delete-removed would delete all %d accounts of the plan; nothing was written. Check that this is a newer export of the same accounts, or leave --delete-removed out", r.Source(), a.plan, len(mr.Removed))
 	}
 	if err := db.Replace(ctx, merged); err != nil {
 		return err
@@ -157,7 +219,10 @@ func cmdImportAccounts(ctx context.Context, a accountArgs, stdout, stderr io.Wri
 		Mapping: map[string]string{}, Matches: map[string]int{},
 		InUnit: res.Placements[planner.PlacedInside] + res.Placements[planner.PlacedNearest],
 		Added:  mr.Added, Updated: mr.Updated, Unchanged: mr.Unchanged, Removed: len(mr.Removed), Deleted: a.deleteRemoved,
-		Duplicates: len(res.Duplicates), Problems: []problemJSON{},
+		Duplicates: len(res.Duplicates), DupGroups: dups, Problems: []problemJSON{},
+	}
+	for _, r := range mr.Removed {
+		rep.RemovedIDs = append(rep.RemovedIDs, r.ExternalID)
 	}
 	for f := planner.Field(0); f < planner.NumFields; f++ {
 		if c := res.Mapping.Column(f); c >= 0 && c < len(r.Header()) {
@@ -182,12 +247,20 @@ func cmdImportAccounts(ctx context.Context, a accountArgs, stdout, stderr io.Wri
 	return nil
 }
 
+// count writes n and the noun, with an s unless n is 1: "1 row", "3 rows".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // printImportReport prints rep as text: counts, mapping, match levels and
 // the first 20 problems.
 func printImportReport(w io.Writer, rep importReport, plan string) {
-	fmt.Fprintf(w, "%s: %d rows read, %d accounts imported", rep.File, rep.Rows, rep.Accounts)
+	fmt.Fprintf(w, "%s: %s read, %s imported", rep.File, count(rep.Rows, "row"), count(rep.Accounts, "account"))
 	if rep.Skipped > 0 {
-		fmt.Fprintf(w, ", %d rows with errors skipped", rep.Skipped)
+		fmt.Fprintf(w, ", %s with errors skipped", count(rep.Skipped, "row"))
 	}
 	fmt.Fprintln(w)
 	var cols []string
@@ -206,11 +279,25 @@ func printImportReport(w io.Writer, rep importReport, plan string) {
 	if rep.Deleted {
 		removed = "deleted"
 	}
-	fmt.Fprintf(w, "plan: %d added, %d updated, %d unchanged, %d no longer in the file (%s); %d groups of likely duplicates\n",
-		rep.Added, rep.Updated, rep.Unchanged, rep.Removed, removed, rep.Duplicates)
+	fmt.Fprintf(w, "plan: %d added, %d updated, %d unchanged, %d no longer in the file (%s); %s of likely duplicates\n",
+		rep.Added, rep.Updated, rep.Unchanged, rep.Removed, removed, count(rep.Duplicates, "group"))
 	const most = 20
+	for i, d := range rep.DupGroups {
+		if i == most {
+			fmt.Fprintf(w, "  … and %d more groups (use --json for all)\n", len(rep.DupGroups)-most)
+			break
+		}
+		rows := make([]string, len(d.Rows))
+		for k, r := range d.Rows {
+			rows[k] = fmt.Sprint(r)
+		}
+		fmt.Fprintf(w, "  rows %s (%s): %s — %s\n", strings.Join(rows, ", "), d.Reason, d.Name, d.Action)
+	}
+	if n := len(rep.RemovedIDs); n > 0 && n <= most {
+		fmt.Fprintf(w, "  no longer in the file: %s\n", strings.Join(rep.RemovedIDs, ", "))
+	}
 	if n := len(rep.Problems); n > 0 {
-		fmt.Fprintf(w, "%d problems:\n", n)
+		fmt.Fprintf(w, "%s:\n", count(n, "problem"))
 	}
 	for i, pr := range rep.Problems {
 		if i == most {

@@ -100,6 +100,34 @@ func TestImportAccounts(t *testing.T) {
 		t.Errorf("balance on an unknown field: %d %q", code, errOut)
 	}
 
+	// A quantity without data is refused before any search: the plan's
+	// counties have no population, and TTL_STAFF is -999 (unknown) in
+	// every row of the hospital file.
+	for _, m := range []string{"population:5", "TTL_STAFF:5"} {
+		if code, _, errOut := ctl(t, "balance", "--plan", plan, "--territories", "3", "--metrics", m); code != 1 || !strings.Contains(errOut, "is 0 or unknown in every unit to balance: there is nothing to balance on it") {
+			t.Errorf("balance on %s: %d %q", m, code, errOut)
+		}
+	}
+
+	// --delete-removed refuses a file that matches none of the plan's IDs.
+	other := filepath.Join(dir, "other.csv")
+	os.WriteFile(other, []byte("Account ID,Account Name,Latitude,Longitude\nX-1,New Co,40.7,-74\nX-1,New Co again,40.7,-74\n"), 0o644)
+	if code, _, errOut := ctl(t, "import", "accounts", "--plan", plan, "--file", other, "--delete-removed"); code != 1 ||
+		!strings.Contains(errOut, "none of its external IDs is in "+plan+", so --delete-removed would delete all 7581 accounts of the plan; nothing was written") {
+		t.Errorf("--delete-removed with no match: %d %q", code, errOut)
+	}
+	// Without it, the duplicate rows are named with what was done.
+	if code, out, _ := ctl(t, "import", "accounts", "--plan", plan, "--file", other); code != 0 || !strings.Contains(out, "  rows 2, 3 (same external ID): New Co — merge\n") {
+		t.Errorf("duplicates: %d %q", code, out)
+	}
+
+	// A CSV named .xls is read as CSV.
+	textXLS := filepath.Join(dir, "export.xls")
+	os.WriteFile(textXLS, []byte("Account ID,Account Name,Latitude,Longitude\nX-1,New Co,40.7,-74\n"), 0o644)
+	if code, out, errOut := ctl(t, "import", "accounts", "--plan", plan, "--file", textXLS); code != 0 || !strings.Contains(out, "export.xls: 1 row read, 1 account imported") {
+		t.Errorf("CSV named .xls: %d %q %q", code, out, errOut)
+	}
+
 	xls := filepath.Join(dir, "old.xls")
 	os.WriteFile(xls, []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, 0o644)
 	for _, c := range []struct {

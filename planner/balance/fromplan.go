@@ -144,7 +144,8 @@ func FromGeo(g *geo.Graph, units []orb.MultiPolygon, proj func(orb.MultiPolygon)
 //
 // Errors: *planner.Error with code EINVALID for options that do not fit
 // the scenario (an unknown territory or unit, locks when drawing from
-// scratch, fewer than two units per territory, a graph of another size), and
+// scratch, fewer than two units per territory, a graph of another size, a
+// quantity that is 0 or unknown in every unit that takes part), and
 // those of [Solve]; ctx.Err() when cancelled.
 func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *Graph, opt Options) (Outcome, error) {
 	n := len(p.Units)
@@ -185,7 +186,17 @@ func BalancePlan(ctx context.Context, p *planner.Plan, s *planner.Scenario, g *G
 		targets = []Target{{Quantity: planner.QuantityPopulation}}
 	}
 	for _, t := range targets {
-		prob.Metrics = append(prob.Metrics, Metric{Name: t.Quantity.Name(p), Values: t.Quantity.UnitValues(p, s), Weight: t.Weight, Tolerance: t.Tolerance})
+		vals := t.Quantity.UnitValues(p, s)
+		total := 0.0
+		for i, v := range vals {
+			if include[i] {
+				total += v
+			}
+		}
+		if !(total > 0) {
+			return Outcome{}, planner.Errorf(planner.EINVALID, "%s is 0 or unknown in every unit to balance: there is nothing to balance on it. Choose another quantity, or import the data first", t.Quantity.Name(p))
+		}
+		prob.Metrics = append(prob.Metrics, Metric{Name: t.Quantity.Name(p), Values: vals, Weight: t.Weight, Tolerance: t.Tolerance})
 	}
 	if !scratch {
 		prob.Current = current

@@ -355,7 +355,8 @@ func sniffDelimiter(text string, truncated bool) rune {
 }
 
 // sniffNumbers looks at the data fields of the sample (not the first record,
-// the header) and votes for a decimal comma or point.
+// the header) and votes for a decimal comma or point; a tie in a
+// semicolon-separated file goes to the comma.
 func sniffNumbers(text string, delim rune, truncated bool) planner.NumberFormat {
 	var comma, point int
 	var groups [4]int // votes for group separators: '.', ',', ' ', '\''
@@ -377,7 +378,12 @@ func sniffNumbers(text string, delim rune, truncated bool) planner.NumberFormat 
 		n++
 		return n < 1000
 	})
-	if comma > point {
+	// With no evidence either way (only values such as "1.234", which read
+	// as 1234 or 1.234), a semicolon-separated file is taken to come from a
+	// locale that writes decimal commas, as spreadsheets there write it:
+	// "1.234" is then 1234, and a point decimal such as "3.5" is reported
+	// rather than silently read a thousand times too small.
+	if comma > point || (comma == point && delim == ';') {
 		nf := planner.NumberFormat{Decimal: ',', Group: '.'}
 		switch {
 		case groups[2] > groups[0] && groups[2] >= groups[3]:
