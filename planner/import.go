@@ -373,8 +373,8 @@ func (im *importer) row(rec Record) {
 		g := im.opt.Geocoder.Geocode(Address{Street: a.Address, City: a.City, State: a.State, ZIP: a.ZIP,
 			Country: im.text(cells, m[FieldCountry])})
 		if g.Warning != "" {
-			col := m[FieldZIP]
-			if g.ZIP == "" {
+			col := m[FieldZIP] // the geocoder's ZIP warnings start with "ZIP"
+			if g.ZIP == "" && !strings.HasPrefix(g.Warning, "ZIP") {
 				col = m[FieldCity]
 			}
 			im.problem(rec.Row, col, im.text(cells, col), g.Warning, SeverityWarning)

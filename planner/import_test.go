@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/geocode"
 	"github.com/paulmach/orb"
 )
 
@@ -586,4 +587,23 @@ func TestImportAccounts_CustomFieldNames(t *testing.T) {
 		t.Errorf("custom fields %+v", res.CustomFields)
 	}
 	impSame(t, "fields", res.Accounts[0].Fields, []string{"1", "2", "4"})
+}
+
+// A geocoder's warning about a ZIP names the ZIP column, even when the
+// account was then found by its city.
+func TestImportAccounts_ZIPWarningColumn(t *testing.T) {
+	r := &impCells{header: []string{"Name", "Billing City", "Billing State", "Billing Zip"}, rows: [][]planner.Cell{
+		{impTxt("Acme"), impTxt("Springfield"), impTxt("IL"), impTxt("99999")},
+	}}
+	gc, err := geocode.New("US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := impMust(t, r, planner.ImportOptions{Mapping: planner.GuessMapping(r.header), Geocoder: gc})
+	if len(res.Problems) == 0 || res.Problems[0].Column != "Billing Zip" || !strings.HasPrefix(res.Problems[0].Reason, "ZIP 99999 is not in the GeoNames postal code list") {
+		t.Fatalf("problems %+v", res.Problems)
+	}
+	if res.Accounts[0].Match != planner.MatchCity {
+		t.Errorf("located by %v, want city", res.Accounts[0].Match)
+	}
 }
