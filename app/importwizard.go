@@ -685,6 +685,11 @@ func (w *importWizard) mappingStep() fyne.CanvasObject {
 	w.mapErr.Hide()
 	w.countrySel = widget.NewSelectEntry(importCountries)
 	w.countrySel.SetText("US")
+	if s := w.m.session; s != nil {
+		if c := s.plan.DefaultCountry(); c != "" {
+			w.countrySel.SetText(c) // e.g. RO for a plan on Romania's counties
+		}
+	}
 	country := container.NewHBox(widget.NewLabel("Default country for addresses without one:"), container.NewGridWrap(fyne.NewSize(120, w.countrySel.MinSize().Height), w.countrySel))
 	head := container.NewGridWithColumns(3, widget.NewLabelWithStyle("Field", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle("Column of the file", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -167,7 +167,11 @@ func cmdImportAccounts(ctx context.Context, a accountArgs, stdout, stderr io.Wri
 	if err := parseMapping(&m, a.mapping, r.Header()); err != nil {
 		return err
 	}
-	gc, err := geocode.New(a.country)
+	country := a.country
+	if country == "" {
+		country = p.DefaultCountry() // "" (a world plan): the geocoder's default, US
+	}
+	gc, err := geocode.New(country)
 	if err != nil {
 		return err
 	}

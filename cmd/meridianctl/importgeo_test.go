@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,13 @@ func TestImportGeography(t *testing.T) {
 	code, out, errOut = ctl(t, "import", "geography", "--plan", ro, "--file", file, "--id", "(feature id)", "--name", "name", "--level", "County", "--title", "Romania")
 	if code != 0 || !strings.Contains(out, `wrote `+ro+`: plan "Romania", 42 units (County)`) {
 		t.Errorf("romania: %d %q %q", code, out, errOut)
+	}
+	// Accounts with a city only are looked for in the plan's country (RO,
+	// from the units' HASC codes), not in the US.
+	csv := filepath.Join(dir, "ro.csv")
+	os.WriteFile(csv, []byte("Name,City\nSpital Cluj,Cluj-Napoca\nSpital Iasi,Iasi\nSpital Brasov,Brasov\n"), 0o644)
+	if code, out, errOut := ctl(t, "import", "accounts", "--plan", ro, "--file", csv); code != 0 || !strings.Contains(out, "located: 0 by their own coordinates, 0 by postal code, 3 by city, 0 not located; 3 in a unit of the plan") {
+		t.Errorf("Romanian cities: %d %q %q", code, out, errOut)
 	}
 	for _, c := range []struct {
 		args []string

@@ -51,11 +51,13 @@ const usage = `usage:
       the result; it is written only with --into-scenario (a new, active scenario) or
       --replace (the scenario's alignment). N other than today's draws new territories.
   meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
-        [--map field=Column,...] [--country US] [--skip-bad] [--delete-removed] [--json]
+        [--map field=Column,...] [--country CC] [--skip-bad] [--delete-removed] [--json]
       import accounts: columns guessed from their headers (fields: external_id, name,
       address, city, state, zip, country, latitude, longitude, potential, segment, owner,
       employees, revenue), located by their coordinates or offline by postal code or city,
       merged by external ID (accounts no longer in the file are kept unless --delete-removed);
+      addresses without a country are in --country, by default the plan's (RO for Romania's
+      counties, US for US counties) or else US;
       other columns are kept as custom fields; prints every problem by row and column
   meridianctl import geography --plan NEW.meridian (--file F.geojson|F.topojson --id PROP
         [--name PROP] [--object NAME] | --layer KEY) [--title "Plan name"] [--level County] [--force]
@@ -129,7 +131,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var aa accountArgs
 	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts)")
 	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts)")
-	fs.StringVar(&aa.country, "country", "US", "country of addresses without one (import accounts)")
+	fs.StringVar(&aa.country, "country", "", "country of addresses without one (import accounts; default: the plan's, else US)")
 	fs.BoolVar(&aa.skipBad, "skip-bad", false, "skip rows that cannot be used instead of importing them unlocated (import accounts)")
 	fs.BoolVar(&aa.deleteRemoved, "delete-removed", false, "delete the plan's accounts no longer in the file (import accounts)")
 	cmd := args[0]
