@@ -576,8 +576,10 @@ func containsNumberFormat(f planner.NumberFormat) bool {
 func readImportPreview(path string, d *csvfile.Dialect, sheet string) (*importSource, error) {
 	src := &importSource{path: path}
 	var r planner.TableReader
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xls", ".xlsx", ".xlsm":
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" && !csvfile.IsTextFile(path):
+		// A text file named .xls (a CRM's CSV export) is read as CSV.
 		src.xlsx = true
 		wb, err := xlsx.OpenWorkbook(path)
 		if err != nil {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -72,7 +70,7 @@ func openTable(path, sheet string) (planner.TableReader, error) {
 	case ".xlsx", ".xlsm", ".ods":
 		return xlsx.OpenTable(path, sheet)
 	case ".xls":
-		if !isText(path) {
+		if !csvfile.IsTextFile(path) {
 			return xlsx.OpenTable(path, sheet)
 		}
 	}
@@ -80,32 +78,6 @@ func openTable(path, sheet string) (planner.TableReader, error) {
 		return nil, fmt.Errorf("--sheet is for Excel workbooks; %s is read as CSV", filepath.Base(path))
 	}
 	return csvfile.Open(path)
-}
-
-// isText reports whether the file at path starts like text rather than a
-// zip (XLSX) or OLE2 (XLS) container: its first 512 bytes hold no NUL and
-// no byte below a tab, or it starts with a UTF-16 byte order mark.
-func isText(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, 512)
-	n, _ := io.ReadFull(f, buf)
-	buf = buf[:n]
-	if n == 0 || bytes.HasPrefix(buf, []byte("PK")) || bytes.HasPrefix(buf, []byte{0xd0, 0xcf, 0x11, 0xe0}) {
-		return false
-	}
-	if bytes.HasPrefix(buf, []byte{0xff, 0xfe}) || bytes.HasPrefix(buf, []byte{0xfe, 0xff}) {
-		return true
-	}
-	for _, c := range buf {
-		if c < '\t' {
-			return false
-		}
-	}
-	return true
 }
 
 // parseMapping applies --map field=Column,... to m: each field by its key

@@ -447,3 +447,31 @@ func (c *cleanReader) filter(b []byte) int {
 	}
 	return w
 }
+
+// IsTextFile reports whether the file at path starts like text rather than
+// a zip (XLSX) or OLE2 (XLS) container: its first 512 bytes hold no byte
+// below a tab, or it starts with a UTF-16 byte order mark. CRM systems
+// often export CSV or tab-separated text under an .xls name; importers
+// read such a file as CSV. It is false when the file cannot be read.
+func IsTextFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := io.ReadFull(f, buf)
+	buf = buf[:n]
+	if n == 0 || bytes.HasPrefix(buf, []byte("PK")) || bytes.HasPrefix(buf, []byte{0xd0, 0xcf, 0x11, 0xe0}) {
+		return false
+	}
+	if bytes.HasPrefix(buf, []byte{0xff, 0xfe}) || bytes.HasPrefix(buf, []byte{0xfe, 0xff}) {
+		return true
+	}
+	for _, c := range buf {
+		if c < '\t' {
+			return false
+		}
+	}
+	return true
+}

@@ -553,3 +553,32 @@ func TestDialectString(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+// TestIsTextFile tells a CSV export named .xls from real workbooks.
+func TestIsTextFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"export.xls", []byte("Account ID,Account Name\r\n1,Acme\r\n"), true},
+		{"tabs.xls", []byte("ID\tName\n1\tAcme\n"), true},
+		{"utf16.xls", append([]byte{0xff, 0xfe}, 'I', 0, 'D', 0), true},
+		{"book.xls", []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, false},
+		{"book.xlsx", []byte("PK\x03\x04rest"), false},
+		{"binary.xls", []byte{'a', 0, 'b'}, false},
+		{"empty.xls", nil, false},
+	} {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := csvfile.IsTextFile(path); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if csvfile.IsTextFile(filepath.Join(dir, "missing.xls")) {
+		t.Error("a missing file is text")
+	}
+}
