@@ -168,11 +168,41 @@ func (p *Plan) Field(a *Account, name string) (string, bool) {
 	return "", false
 }
 
-// Rep is a sales representative who can cover territories.
+// Rep is a sales representative who can cover territories: one line of the
+// plan's rep roster.
 type Rep struct {
-	ID    int64 // > 0, unique in the plan
-	Name  string
-	Email string
+	ID      int64 // > 0, unique in the plan
+	Name    string
+	Email   string
+	Role    string // job title as the roster gives it, e.g. "Account Executive"
+	Manager string // the manager's name, "" when none; managers' quotas roll up by it
+	// HomeBase is where the rep's trips start and end, in WGS84 degrees,
+	// lon/lat order; meaningful only when HasHome. Travel in the workload
+	// model is measured from it (see [AccountWorkload]).
+	HomeBase orb.Point
+	HasHome  bool
+	// HomeZIP is the home base's postal code as text (leading zeros kept),
+	// "" when unknown; the roster's geocoder turns it into HomeBase.
+	HomeZIP string
+	// Start is the rep's start date (UTC midnight), zero when unknown or
+	// before the plan year; quota ramps for new reps count from it.
+	Start time.Time
+	// CapacityHours is how many hours a year the rep can spend on visits
+	// and travel; 0 means the workload model's default
+	// (WorkloadModel.DefaultCapacityHours).
+	CapacityHours float64
+	// AnnualCost is the rep's fully loaded cost per year in the plan's
+	// currency (salary, benefits, expenses); 0 when not given.
+	AnnualCost float64
+}
+
+// Capacity returns the rep's capacity in hours per year: CapacityHours,
+// or def when that is 0 (the model's default).
+func (r *Rep) Capacity(def float64) float64 {
+	if r.CapacityHours > 0 {
+		return r.CapacityHours
+	}
+	return def
 }
 
 // Territory is a named group of units in one scenario, covered by a rep.
@@ -261,7 +291,9 @@ func (p *Plan) UnitIndex() map[string]int {
 // existing units and territories, a placement that agrees with the account's
 // unit, finite numbers, custom fields with unique non-empty names whose
 // values line up with them (Account.Fields nil or len(Plan.CustomFields)
-// long; numeric fields holding numbers or ""), at least one scenario, and an
+// long; numeric fields holding numbers or ""), reps whose home base (when
+// HasHome) is a valid lon/lat position and whose capacity (hours) and annual
+// cost (currency) are finite and 0 or more, at least one scenario, and an
 // active scenario (when not 0) that exists.
 // It returns an *Error with code EINVALID that names the first problem.
 func (p *Plan) Validate() error {
@@ -368,6 +400,9 @@ func (p *Plan) Validate() error {
 		if r.ID <= 0 || reps[r.ID] {
 			return Errorf(EINVALID, "Rep %q has a missing or duplicate ID %d", r.Name, r.ID)
 		}
+		if err := r.validate(); err != nil {
+			return err
+		}
 		reps[r.ID] = true
 	}
 	if len(p.Scenarios) == 0 {
@@ -409,6 +444,20 @@ func (p *Plan) Validate() error {
 				return Errorf(EINVALID, "Scenario %q aligns unit %q to territory %d, which is not in that scenario", s.Name, code, tid)
 			}
 		}
+	}
+	return nil
+}
+
+// validate checks a rep's numbers and home base; it returns an *Error
+// with code EINVALID.
+func (r *Rep) validate() error {
+	switch {
+	case r.HasHome && !ValidLonLat(r.HomeBase):
+		return Errorf(EINVALID, "Rep %q has an invalid home base %v; it must be a longitude in [-180, 180] and a latitude in [-90, 90] degrees", r.Name, r.HomeBase)
+	case !(r.CapacityHours >= 0) || r.CapacityHours > HoursPerYear:
+		return Errorf(EINVALID, "Rep %q has capacity %v; it must be a number of hours per year from 0 (the plan's default) to %d", r.Name, r.CapacityHours, HoursPerYear)
+	case !(r.AnnualCost >= 0) || math.IsInf(r.AnnualCost, 0):
+		return Errorf(EINVALID, "Rep %q has annual cost %v; it must be an amount, 0 or more", r.Name, r.AnnualCost)
 	}
 	return nil
 }

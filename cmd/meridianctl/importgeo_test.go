@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,6 +49,10 @@ func TestImportGeography(t *testing.T) {
 	os.WriteFile(csv, []byte("Name,City\nSpital Cluj,Cluj-Napoca\nSpital Iasi,Iasi\nSpital Brasov,Brasov\n"), 0o644)
 	if code, out, errOut := ctl(t, "import", "accounts", "--plan", ro, "--file", csv); code != 0 || !strings.Contains(out, "located: 0 by their own coordinates, 0 by postal code, 3 by city, 0 not located; 3 in a unit of the plan") {
 		t.Errorf("Romanian cities: %d %q %q", code, out, errOut)
+	}
+	// Without population data, the report says so on every line, the total too.
+	if code, out, _ := ctl(t, "report", "--plan", ro); code != 0 || !regexp.MustCompile(`Total +42 +3 +no data`).MatchString(out) {
+		t.Errorf("report without population: %d\n%s", code, out)
 	}
 	for _, c := range []struct {
 		args []string

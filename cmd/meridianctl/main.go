@@ -391,7 +391,7 @@ func writeTextReport(w io.Writer, p *planner.Plan, m planner.Metrics) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%+.1f\t%d\t%+.1f\t%s\t%+.1f\t%.0f\t%+.1f\t\n", name(t.Territory.Name), rep, t.Units, d.Units, t.Accounts, d.Accounts, pop(t.Totals), d.Population, t.Potential, d.Potential)
 	}
 	fmt.Fprintf(tw, "%s\t\t%d\t\t%d\t\t%s\t\t%.0f\t\t\n", name("White space"), m.WhiteSpace.Units, m.WhiteSpace.Accounts, pop(m.WhiteSpace), m.WhiteSpace.Potential)
-	fmt.Fprintf(tw, "%s\t\t%d\t\t%d\t\t%.0f\t\t%.0f\t\t\n", name("Total"), m.Total.Units, m.Total.Accounts, m.Total.Population, m.Total.Potential)
+	fmt.Fprintf(tw, "%s\t\t%d\t\t%d\t\t%s\t\t%.0f\t\t\n", name("Total"), m.Total.Units, m.Total.Accounts, pop(m.Total), m.Total.Potential)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
