@@ -22,6 +22,16 @@ const (
 	// QuantityPotential sums the accounts' known potential, in the plan's
 	// PotentialName unit.
 	QuantityPotential
+	// QuantityWorkload sums the hours a year of visits and travel that the
+	// plan's workload model (Plan.Workload) gives each unit's accounts,
+	// with travel measured within the unit (from the centroid of its
+	// accounts: WorkloadModel.UnitWorkload with no scenario), so that a
+	// unit carries the same hours whichever territory it is in and the
+	// optimizer's sums are the report's. TerritoryWorkload's capacity
+	// figures add the trip from the rep's home base. Available only when
+	// the plan has a workload model; accounts given to a territory by a
+	// drawn boundary count in their unit.
+	QuantityWorkload
 )
 
 // QuantityField is the first quantity of a custom field: QuantityField + i
@@ -46,10 +56,13 @@ func (q Quantity) FieldIndex() (int, bool) {
 var Quantities = []Quantity{QuantityAccounts, QuantityPotential, QuantityPopulation, QuantityUnits}
 
 // PlanQuantities lists the quantities plan p can be balanced on: the
-// built-in ones, then one per numeric custom field (CustomField.Numeric),
-// in field order. p may be nil.
+// built-in ones, workload when the plan has a workload model, then one per
+// numeric custom field (CustomField.Numeric), in field order. p may be nil.
 func PlanQuantities(p *Plan) []Quantity {
 	out := append([]Quantity(nil), Quantities...)
+	if p != nil && p.Workload != nil {
+		out = append(out, QuantityWorkload)
+	}
 	if p != nil {
 		for i, f := range p.CustomFields {
 			if f.Numeric {
@@ -78,6 +91,8 @@ func (q Quantity) Name(p *Plan) string {
 		return "Units"
 	case QuantityAccounts:
 		return "Accounts"
+	case QuantityWorkload:
+		return "Workload (hours)"
 	case QuantityPopulation:
 		return "Population"
 	case QuantityPotential:
@@ -101,6 +116,8 @@ func (q Quantity) Key() string {
 		return "population"
 	case QuantityPotential:
 		return "potential"
+	case QuantityWorkload:
+		return "workload"
 	}
 	return ""
 }
@@ -140,6 +157,12 @@ func ParseQuantityIn(p *Plan, s string) (Quantity, error) {
 		if strings.EqualFold(q.Key(), t) {
 			return q, nil
 		}
+	}
+	if strings.EqualFold(t, QuantityWorkload.Key()) {
+		if p != nil && p.Workload == nil {
+			return 0, Errorf(EINVALID, "The plan has no workload model yet, so workload cannot be balanced: set one with meridianctl workload --plan FILE --rule ...")
+		}
+		return QuantityWorkload, nil
 	}
 	choices := "accounts, potential, population or units"
 	if p != nil {
@@ -202,6 +225,12 @@ func (q Quantity) Of(t Totals) float64 {
 // Unknown values count as 0.
 func (q Quantity) UnitValues(p *Plan, s *Scenario) []float64 {
 	out := make([]float64, len(p.Units))
+	if q == QuantityWorkload {
+		if p.Workload == nil {
+			return out
+		}
+		return p.Workload.UnitWorkload(p, nil) // additive: travel within each unit
+	}
 	fi, custom := q.FieldIndex()
 	if custom {
 		q = QuantityPotential // the accounts' walk below, summing the field
@@ -378,6 +407,15 @@ func BalanceOf(p *Plan, s *Scenario, m Metrics, qs []Quantity, byCapacity bool, 
 	for k, q := range qs {
 		if fi, ok := q.FieldIndex(); ok {
 			fieldTotals(p, s, fi, r.Rows, k)
+		}
+		if q == QuantityWorkload && p.Workload != nil {
+			// The sum of the units' values, as the optimizer sees it.
+			vals := q.UnitValues(p, s)
+			for i, g := range s.AlignmentIndex(p) {
+				if g >= 0 && g < len(r.Rows) {
+					r.Rows[g].Value[k] += vals[i]
+				}
+			}
 		}
 	}
 	for k := range qs {

@@ -171,3 +171,45 @@ func TestParseQuantityFieldNamedLikeBuiltin(t *testing.T) {
 		t.Errorf("population = %v, %v; want the units' population", q, err)
 	}
 }
+
+// Workload is a quantity once the plan has a workload model: per unit it is
+// the model's UnitWorkload with travel within the unit, per territory the
+// sum over its units.
+func TestWorkloadQuantity(t *testing.T) {
+	p := smallPlan()
+	if _, err := planner.LocateAccounts(t.Context(), p.Units, p.Accounts, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := planner.ParseQuantityIn(p, "workload"); planner.ErrorCode(err) != planner.EINVALID {
+		t.Errorf("workload without a model: %v", err)
+	}
+	if slices.Contains(planner.PlanQuantities(p), planner.QuantityWorkload) {
+		t.Error("workload offered without a model")
+	}
+	p.Workload = &planner.WorkloadModel{Rules: []planner.VisitRule{{VisitsPerYear: 10, HoursPerVisit: 2}}}
+	q, err := planner.ParseQuantityIn(p, "Workload")
+	if err != nil || q != planner.QuantityWorkload || !slices.Contains(planner.PlanQuantities(p), q) {
+		t.Fatalf("workload with a model: %v %v", q, err)
+	}
+	s := p.Active()
+	units := q.UnitValues(p, s)
+	if want := p.Workload.UnitWorkload(p, nil); !slices.Equal(units, want) {
+		t.Errorf("unit values %v, want %v", units, want)
+	}
+	// One account per unit, travelling from its own location: 10 visits ×
+	// 2 hours = 20 hours each, no travel (u2's account has unknown potential
+	// but the rule has no threshold).
+	for _, u := range units {
+		if !near(u, 20) {
+			t.Errorf("unit values %v, want 20 each", units)
+		}
+	}
+	// A has u1 and u2, B has u3.
+	r := planner.Balance(p, s, []planner.Quantity{q}, false, nil)
+	if !near(r.Rows[0].Value[0], 40) || !near(r.Rows[1].Value[0], 20) {
+		t.Errorf("territory hours %v, %v; want 40, 20", r.Rows[0].Value[0], r.Rows[1].Value[0])
+	}
+	if q.Name(p) != "Workload (hours)" || q.KeyIn(p) != "workload" {
+		t.Errorf("name %q key %q", q.Name(p), q.KeyIn(p))
+	}
+}

@@ -51,6 +51,10 @@ type Plan struct {
 	// or "Annual revenue (USD)".
 	PotentialName string
 
+	// Workload, when not nil, is the plan's workload model (visits and
+	// travel per account), which makes QuantityWorkload available.
+	Workload *WorkloadModel
+
 	Units    []GeographyUnit // the geography layer, in a stable order
 	Borders  orb.MultiLineString
 	Accounts []Account
@@ -297,6 +301,11 @@ func (p *Plan) UnitIndex() map[string]int {
 // active scenario (when not 0) that exists.
 // It returns an *Error with code EINVALID that names the first problem.
 func (p *Plan) Validate() error {
+	if p.Workload != nil {
+		if err := p.Workload.Validate(); err != nil {
+			return err
+		}
+	}
 	if p.Name == "" {
 		return Errorf(EINVALID, "The plan has no name")
 	}

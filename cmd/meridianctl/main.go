@@ -50,6 +50,12 @@ const usage = `usage:
       accounts, potential, population, units), keep them contiguous and compact, and print
       the result; it is written only with --into-scenario (a new, active scenario) or
       --replace (the scenario's alignment). N other than today's draws new territories.
+  meridianctl workload --plan FILE.meridian [--rule "segment=NAME;visits=N;hours=H[;min-potential=P]" ...]
+        [--speed 60] [--circuity 1.3] [--capacity 1600] [--clear] [--scenario NAME] [--json]
+      with --rule, set the plan's workload model (visits a year and hours a visit by segment,
+      the first matching rule counts; travel = 2 x straight line x circuity / speed from the
+      rep's home base); then print each territory's hours and the reps it needs. Balance on it
+      with balance --metrics workload:5
   meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
         [--map field=Column,...] [--country CC] [--skip-bad] [--delete-removed] [--json]
       import accounts: columns guessed from their headers (fields: external_id, name,
@@ -128,6 +134,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&ga.nameProp, "name", "", "property with the unit name (import geography)")
 	fs.StringVar(&ga.title, "title", "", "name of the new plan (import geography)")
 	fs.StringVar(&ga.unitLevel, "level", "", "what one unit is, e.g. County (import geography)")
+	var wa workloadArgs
+	fs.Func("rule", "a visit rule, segment=NAME;visits=N;hours=H[;min-potential=P] (workload; repeat)", func(v string) error {
+		wa.rules = append(wa.rules, v)
+		return nil
+	})
+	fs.Float64Var(&wa.speed, "speed", 0, "average driving speed in km/h (workload; default 60)")
+	fs.Float64Var(&wa.circuity, "circuity", 0, "road over straight-line distance (workload; default 1.3)")
+	fs.Float64Var(&wa.capacity, "capacity", 0, "a rep's hours a year (workload; default 1600)")
+	fs.BoolVar(&wa.clear, "clear", false, "remove the plan's workload model (workload)")
 	var aa accountArgs
 	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts)")
 	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts)")
@@ -145,7 +160,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "import geography", "import accounts":
+	case "sample", "report", "export", "map", "balance", "workload", "import geography", "import accounts":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -161,6 +176,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	switch cmd {
+	case "workload":
+		if *plan == "" {
+			return fmt.Errorf("workload needs --plan FILE.meridian")
+		}
+		wa.plan, wa.scenario, wa.asJSON = *plan, *scenario, *asJSON
+		fs.Visit(func(f *flag.Flag) {
+			wa.setModelFlag = wa.setModelFlag || f.Name == "speed" || f.Name == "circuity" || f.Name == "capacity"
+		})
+		return cmdWorkload(ctx, wa, stdout)
 	case "import accounts":
 		if *plan == "" || ga.file == "" {
 			return fmt.Errorf("import accounts needs --plan FILE.meridian and --file F.csv|F.xlsx")

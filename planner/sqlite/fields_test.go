@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/meridianplan/meridian/planner"
@@ -13,7 +14,8 @@ import (
 // dropFormat5 undoes migration 0005 (account match levels), and dropFormat4
 // migrations 0004 and 0005 (custom fields), to make plans of older formats.
 var (
-	dropFormat5 = []string{`ALTER TABLE account DROP COLUMN match`}
+	dropFormat6 = []string{`ALTER TABLE plan DROP COLUMN workload`}
+	dropFormat5 = append(dropFormat6, `ALTER TABLE account DROP COLUMN match`)
 	dropFormat4 = append(dropFormat5, `ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`)
 )
 
@@ -137,4 +139,48 @@ func TestCustomFieldsDamaged(t *testing.T) {
 		}
 		MustCloseDB(t, db)
 	}
+}
+
+// The workload model round-trips, is removed with nil, refuses an invalid
+// model, and a format-5 plan is migrated without one.
+func TestWorkloadModel(t *testing.T) {
+	db := MustOpenDB(t)
+	MustReplace(t, db, SmallPlan())
+	if got := MustLoad(t, db).Workload; got != nil {
+		t.Fatalf("a new plan has workload %+v", got)
+	}
+	m := &planner.WorkloadModel{Rules: []planner.VisitRule{
+		{Segment: "GENERAL ACUTE CARE", MinPotential: 200, VisitsPerYear: 24, HoursPerVisit: 2},
+		{VisitsPerYear: 4, HoursPerVisit: 1.5},
+	}, SpeedKmh: 55, Circuity: 1.25, DefaultCapacityHours: 1500}
+	if err := db.Apply(t.Context(), sqlite.SetWorkloadEdit(m)); err != nil {
+		t.Fatal(err)
+	}
+	if got := MustLoad(t, db).Workload; !reflect.DeepEqual(got, m) {
+		t.Errorf("workload = %+v, want %+v", got, m)
+	}
+	bad := &planner.WorkloadModel{}
+	if err := db.Apply(t.Context(), sqlite.SetWorkloadEdit(bad)); planner.ErrorCode(err) != planner.EINVALID {
+		t.Errorf("empty model: %v", err)
+	}
+	if got := MustLoad(t, db).Workload; !reflect.DeepEqual(got, m) {
+		t.Errorf("after a refused edit: %+v", got)
+	}
+	// Replace writes it too; nil removes it.
+	p := MustLoad(t, db)
+	MustReplace(t, db, p)
+	if got := MustLoad(t, db).Workload; !reflect.DeepEqual(got, m) {
+		t.Errorf("after Replace: %+v", got)
+	}
+	if err := db.Apply(t.Context(), sqlite.SetWorkloadEdit(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := MustLoad(t, db).Workload; got != nil {
+		t.Errorf("after removing: %+v", got)
+	}
+	path := db.Path
+	MustCloseDB(t, db)
+	rawExec(t, path, append(dropFormat6, `PRAGMA user_version = 5`)...)
+	db = MustOpenPath(t, path)
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
 }

@@ -121,12 +121,13 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	var created string
 	var active sql.NullInt64
 	var fields string
+	var workload sql.NullString
 	err := tx.QueryRowContext(ctx, `
 		SELECT name, description, created, attribution, unit_level, parent_level,
-		       potential_name, active_scenario_id, custom_fields
+		       potential_name, active_scenario_id, custom_fields, workload
 		FROM plan WHERE id = 1`).Scan(
 		&p.Name, &p.Description, &created, &p.Attribution, &p.UnitLevel, &p.ParentLevel,
-		&p.PotentialName, &active, &fields)
+		&p.PotentialName, &active, &fields, &workload)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Replace writes the plan row with the rest in one transaction: a
 		// file with rows but no plan row is damaged, not new.
@@ -154,6 +155,9 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	p.ActiveScenario = active.Int64
 	if p.CustomFields, err = decodeCustomFields(fields); err != nil {
 		return nil, damagef(err, "the list of custom fields is not readable")
+	}
+	if p.Workload, err = decodeWorkload(workload); err != nil {
+		return nil, damagef(err, "the workload model is not readable")
 	}
 	return &p, nil
 }
@@ -477,11 +481,11 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 		// modified is stamped by update.
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO plan (id, name, description, created, modified, attribution,
-			                  unit_level, parent_level, potential_name, active_scenario_id, custom_fields)
-			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
+			                  unit_level, parent_level, potential_name, active_scenario_id, custom_fields, workload)
+			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)`,
 			p.Name, p.Description, formatTime(p.Created), p.Attribution,
 			p.UnitLevel, p.ParentLevel, p.PotentialName, nullID(p.ActiveScenario),
-			encodeCustomFields(p.CustomFields)); err != nil {
+			encodeCustomFields(p.CustomFields), encodeWorkload(p.Workload)); err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
 		return nil
