@@ -545,3 +545,34 @@ func TestBalanceTabCustomField(t *testing.T) {
 		t.Errorf("query %v lacks Staff after ticking it", q.quantities)
 	}
 }
+
+// Counties selected with the lasso can be kept in their territories by the
+// optimizer: the dialog offers it, and the request carries their codes.
+func TestOptimizeLocksSelection(t *testing.T) {
+	m, _ := editingMeridian(t)
+	s := m.session
+	idx := s.plan.UnitIndex()
+	m.ed.selection = []int{idx["06037"], idx["36061"]} // Los Angeles, New York
+	f := m.newOptimizeForm(s)
+	if f.lockSel == nil || !f.lockSel.Checked || f.lockSel.Text != "Keep the 2 counties selected with the lasso in their territories" {
+		t.Fatalf("lock check %+v", f.lockSel)
+	}
+	req, err := f.request(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(req.opt.LockedUnits, []string{"06037", "36061"}) {
+		t.Errorf("locked units %v", req.opt.LockedUnits)
+	}
+	f.territories.SetText("12")
+	if _, err := f.request(s); !strings.Contains(planner.ErrorMessage(err), "Locked territories and units need the same number of territories (9)") {
+		t.Errorf("12 territories with locked units: %v", err)
+	}
+	f.lockSel.SetChecked(false)
+	if req, err := f.request(s); err != nil || len(req.opt.LockedUnits) != 0 {
+		t.Errorf("unticked: %v %v", req.opt.LockedUnits, err)
+	}
+	if got := pluralNoun("county"); got != "counties" || pluralNoun("ZIP code") != "ZIP codes" || pluralNoun("day") != "days" {
+		t.Errorf("plurals %q", got)
+	}
+}

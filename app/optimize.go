@@ -56,6 +56,25 @@ type optimizeRow struct {
 	weight    *widget.Entry
 }
 
+// pluralNoun returns the plural of an English unit name: "county" →
+// "counties", "country" → "countries", "ZIP code" → "ZIP codes".
+func pluralNoun(s string) string {
+	if n := len(s); n > 1 && s[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(s[n-2])) {
+		return s[:n-1] + "ies"
+	}
+	return s + "s"
+}
+
+// lockedItem lays out the Locked row: the territory checks, and the
+// lasso-selection check when units are selected.
+func lockedItem(f *optimizeForm, locks *fyne.Container, hint func(string) *widget.Label) fyne.CanvasObject {
+	box := container.NewVBox(hint("Locked territories keep exactly their units."), locks)
+	if f.lockSel != nil {
+		box.Add(f.lockSel)
+	}
+	return box
+}
+
 // optimizeForm is the optimizer dialog's fields.
 type optimizeForm struct {
 	territories *widget.Entry
@@ -63,12 +82,16 @@ type optimizeForm struct {
 	targets     *widget.RadioGroup
 	locked      []*widget.Check // one per territory of the scenario, in order
 	lockedIDs   []int64
-	disruption  *widget.Select
-	effort      *widget.Select
-	seed        *widget.Entry
-	result      *widget.RadioGroup
-	name        *widget.Entry
-	form        *widget.Form
+	// lockSel keeps the units of the lasso selection (selCodes) in their
+	// territories; nil when nothing is selected.
+	lockSel    *widget.Check
+	selCodes   []string
+	disruption *widget.Select
+	effort     *widget.Select
+	seed       *widget.Entry
+	result     *widget.RadioGroup
+	name       *widget.Entry
+	form       *widget.Form
 }
 
 // optimizeRequest is a validated optimizer run: the options and where the
@@ -124,6 +147,17 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		f.locked, f.lockedIDs = append(f.locked, c), append(f.lockedIDs, t.ID)
 		locks.Add(c)
 	}
+	for _, i := range m.ed.selection {
+		if i >= 0 && i < len(s.plan.Units) {
+			if _, ok := s.scenario.Alignment[s.plan.Units[i].Code]; ok {
+				f.selCodes = append(f.selCodes, s.plan.Units[i].Code)
+			}
+		}
+	}
+	if len(f.selCodes) > 0 {
+		f.lockSel = widget.NewCheck(fmt.Sprintf("Keep the %s selected with the lasso in their territories", plural(len(f.selCodes), strings.ToLower(s.plan.UnitLevel), pluralNoun(strings.ToLower(s.plan.UnitLevel)))), nil)
+		f.lockSel.Checked = true
+	}
 	var dis, eff []string
 	for _, d := range optimizeDisruption {
 		dis = append(dis, d.label)
@@ -162,7 +196,7 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 			hint(fmt.Sprintf("Now %d. The same number rebalances them, moving few units; another number draws new territories from scratch.", len(s.scenario.Territories))))),
 		widget.NewFormItem("Balance on", container.NewVBox(grid, container.NewHBox(tight))),
 		widget.NewFormItem("Targets", f.targets),
-		widget.NewFormItem("Locked", container.NewVBox(hint("Locked territories keep exactly their units."), locks)),
+		widget.NewFormItem("Locked", lockedItem(f, locks, hint)),
 		widget.NewFormItem("Disruption limit", f.disruption),
 		widget.NewFormItem("Search", f.effort),
 		widget.NewFormItem("Random seed", f.seed),
@@ -206,8 +240,11 @@ func (f *optimizeForm) request(s *session) (optimizeRequest, error) {
 			req.opt.LockedTerritories = append(req.opt.LockedTerritories, f.lockedIDs[i])
 		}
 	}
-	if len(req.opt.LockedTerritories) > 0 && k != n {
-		return req, planner.Errorf(planner.EINVALID, "Locked territories need the same number of territories (%d): untick them, or keep %d", n, n)
+	if f.lockSel != nil && f.lockSel.Checked {
+		req.opt.LockedUnits = append(req.opt.LockedUnits, f.selCodes...)
+	}
+	if (len(req.opt.LockedTerritories) > 0 || len(req.opt.LockedUnits) > 0) && k != n {
+		return req, planner.Errorf(planner.EINVALID, "Locked territories and units need the same number of territories (%d): untick them, or keep %d", n, n)
 	}
 	if i := f.disruption.SelectedIndex(); i >= 0 {
 		req.opt.Disruption = optimizeDisruption[i].frac

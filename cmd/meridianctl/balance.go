@@ -22,6 +22,8 @@ type balanceArgs struct {
 	territories    int
 	metrics        string // "population:5,potential:5"
 	lock           string // territory names, comma-separated
+	lockUnits      string // unit codes, comma-separated
+	seeds          string // "UNIT=Territory name,…"
 	disruption     string // "0.1" or "10%"
 	seed           uint64
 	into           string // new scenario name
@@ -196,6 +198,37 @@ func cmdBalance(ctx context.Context, a balanceArgs, stdout, progress io.Writer) 
 			return fmt.Errorf("--lock: scenario %q has no territory %q", s.Name, name)
 		}
 		opt.LockedTerritories = append(opt.LockedTerritories, t.ID)
+	}
+	units := p.UnitIndex()
+	for _, code := range strings.Split(a.lockUnits, ",") {
+		if code = strings.TrimSpace(code); code == "" {
+			continue
+		}
+		if _, ok := units[code]; !ok {
+			return fmt.Errorf("--lock-units: %s has no %s with code %q", a.plan, strings.ToLower(p.UnitLevel), code)
+		}
+		opt.LockedUnits = append(opt.LockedUnits, code)
+	}
+	for _, item := range strings.Split(a.seeds, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		code, name, ok := strings.Cut(item, "=")
+		code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+		if !ok || code == "" || name == "" {
+			return fmt.Errorf("--seeds %q: write UNIT=Territory, e.g. 06037=Pacific", item)
+		}
+		if _, ok := units[code]; !ok {
+			return fmt.Errorf("--seeds: %s has no %s with code %q", a.plan, strings.ToLower(p.UnitLevel), code)
+		}
+		t := s.TerritoryByName(name)
+		if t == nil {
+			return fmt.Errorf("--seeds: scenario %q has no territory %q", s.Name, name)
+		}
+		if opt.Seeds == nil {
+			opt.Seeds = map[string]int64{}
+		}
+		opt.Seeds[code] = t.ID
 	}
 	// Progress on stderr, every tenth, for runs that take long.
 	shown := -1

@@ -107,6 +107,10 @@ func TestBalanceErrors(t *testing.T) {
 		{[]string{"balance", "--plan", plan, "--disruption", "150%"}, "--disruption \"150%\""},
 		{[]string{"balance", "--plan", plan, "--into-scenario", "X", "--replace"}, "either --into-scenario NAME or --replace"},
 		{[]string{"balance", "--plan", plan, "--lock", "Atlantis"}, `has no territory "Atlantis"`},
+		{[]string{"balance", "--plan", plan, "--lock-units", "06037,99999"}, `has no county with code "99999"`},
+		{[]string{"balance", "--plan", plan, "--seeds", "06037"}, `--seeds "06037": write UNIT=Territory`},
+		{[]string{"balance", "--plan", plan, "--seeds", "06037=Atlantis"}, `has no territory "Atlantis"`},
+		{[]string{"balance", "--plan", plan, "--territories", "5", "--lock-units", "06037"}, "Locks and seeds keep units in today's territories"},
 		{[]string{"balance", "--plan", plan, "--territories", "5", "--lock", "Pacific"}, "Locks and seeds keep units in today's territories"},
 		{[]string{"balance", "--plan", plan, "--territories", "4000"}, "4000 territories cannot be balanced from 3142 units: each needs at least two; choose at most 1571"},
 		{[]string{"balance", "--plan", plan, "--territories", "3142"}, "choose at most 1571"},
@@ -121,5 +125,30 @@ func TestBalanceErrors(t *testing.T) {
 	}
 	if p := loadPlan(t, plan); len(p.Scenarios) != 1 {
 		t.Errorf("errors wrote %d scenarios", len(p.Scenarios))
+	}
+}
+
+// Locked units keep their territory and seeded units end in theirs:
+// Los Angeles stays in Pacific, Maricopa (Phoenix, in Mountain today) is
+// seeded into Pacific.
+func TestBalanceLockUnitsAndSeeds(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "sample.meridian")
+	if code, _, errOut := ctl(t, "sample", "--out", plan); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, _, errOut := ctl(t, "balance", "--plan", plan, "--metrics", "population:10", "--lock-units", "06037",
+		"--seeds", "04013=Pacific", "--into-scenario", "Seeded")
+	if code != 0 {
+		t.Fatalf("balance: %q", errOut)
+	}
+	p := loadPlan(t, plan)
+	s := p.ScenarioNamed("Seeded")
+	if s == nil {
+		t.Fatal("no scenario Seeded")
+	}
+	pacific := s.TerritoryByName("Pacific")
+	if s.Alignment["06037"] != pacific.ID || s.Alignment["04013"] != pacific.ID {
+		t.Errorf("Los Angeles in %d, Maricopa in %d; want both in Pacific (%d)", s.Alignment["06037"], s.Alignment["04013"], pacific.ID)
 	}
 }

@@ -44,7 +44,8 @@ const usage = `usage:
       write the map of the active scenario as a PNG picture for a meeting:
       title, territories, legend with metrics, scale note, date (N: 400-4000 px, default 2400)
   meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
-        [--lock T1,T2] [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
+        [--lock T1,T2] [--lock-units CODE,...] [--seeds CODE=Territory,...]
+        [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
         [--into-scenario NAME | --replace] [--json]
       balance the territories on the metrics (quantity:tolerance%[:weight]; quantities:
       accounts, potential, population, units), keep them contiguous and compact, and print
@@ -121,6 +122,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&ba.territories, "territories", 0, "number of territories (balance; default: the scenario's)")
 	fs.StringVar(&ba.metrics, "metrics", "population:5", "quantities to balance with tolerance in percent (balance)")
 	fs.StringVar(&ba.lock, "lock", "", "territories that keep their units, by name (balance)")
+	fs.StringVar(&ba.lockUnits, "lock-units", "", "units that keep their territory, by code (balance)")
+	fs.StringVar(&ba.seeds, "seeds", "", "UNIT=Territory pairs: units that must end in that territory, e.g. a rep's home (balance)")
 	fs.StringVar(&ba.disruption, "disruption", "", "largest share of units that may move, e.g. 0.1 or 10% (balance)")
 	fs.Uint64Var(&ba.seed, "seed", 1, "random seed (balance)")
 	fs.StringVar(&ba.into, "into-scenario", "", "write the result as a new scenario with this name (balance)")
