@@ -247,52 +247,12 @@ func newImporter(r TableReader, header []string, opt ImportOptions) *importer {
 
 // text returns the trimmed text of cell col of cells, "" for a missing
 // cell, an empty one or a placeholder.
-func (im *importer) text(cells []Cell, col int) string {
-	if col < 0 || col >= len(cells) {
-		return ""
-	}
-	c := &cells[col]
-	if c.Kind == CellEmpty {
-		return ""
-	}
-	s := strings.TrimSpace(c.Text)
-	if s == "" && c.Kind == CellNumber {
-		s = formatNumber(c.Number)
-	}
-	if IsPlaceholder(s) {
-		return ""
-	}
-	return s
-}
+func (im *importer) text(cells []Cell, col int) string { return cellText(cells, col) }
 
 // number reads cell col as a number: ok is false when the cell is empty, a
 // placeholder or not a number; bad is true for a value that is not a number.
 func (im *importer) number(cells []Cell, col int) (v float64, ok, bad bool, s string) {
-	if col < 0 || col >= len(cells) {
-		return 0, false, false, ""
-	}
-	c := &cells[col]
-	switch c.Kind {
-	case CellEmpty:
-		return 0, false, false, ""
-	case CellNumber, CellBool:
-		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return 0, false, true, c.Text
-		}
-		if c.Number == -999 { // the placeholder, stored as a number
-			return 0, false, false, c.Text
-		}
-		return c.Number, true, false, c.Text
-	}
-	s = strings.TrimSpace(c.Text)
-	if IsPlaceholder(s) {
-		return 0, false, false, s
-	}
-	if c.Kind == CellDate {
-		return 0, false, true, s
-	}
-	v, ok = ParseNumber(s, im.nf)
-	return v, ok, !ok, s
+	return cellNumber(cells, col, im.nf)
 }
 
 // problem records a problem of the current row.
@@ -545,4 +505,55 @@ func (im *importer) finish() {
 		}
 	}
 	im.dups.done(res)
+}
+
+// cellText returns cell col of a row as trimmed text ("" when absent,
+// empty or a placeholder); a number cell without text is formatted.
+func cellText(cells []Cell, col int) string {
+	if col < 0 || col >= len(cells) {
+		return ""
+	}
+	c := &cells[col]
+	if c.Kind == CellEmpty {
+		return ""
+	}
+	s := strings.TrimSpace(c.Text)
+	if s == "" && c.Kind == CellNumber {
+		s = formatNumber(c.Number)
+	}
+	if IsPlaceholder(s) {
+		return ""
+	}
+	return s
+}
+
+// cellNumber reads cell col of a row as a number (text parsed with nf): ok
+// is false when the cell is empty, a placeholder or not a number; bad is
+// true for a value that is not a number; s is the cell's text.
+func cellNumber(cells []Cell, col int, nf NumberFormat) (v float64, ok, bad bool, s string) {
+	if col < 0 || col >= len(cells) {
+		return 0, false, false, ""
+	}
+	c := &cells[col]
+	switch c.Kind {
+	case CellEmpty:
+		return 0, false, false, ""
+	case CellNumber, CellBool:
+		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
+			return 0, false, true, c.Text
+		}
+		if c.Number == -999 { // the placeholder, stored as a number
+			return 0, false, false, c.Text
+		}
+		return c.Number, true, false, c.Text
+	}
+	s = strings.TrimSpace(c.Text)
+	if IsPlaceholder(s) {
+		return 0, false, false, s
+	}
+	if c.Kind == CellDate {
+		return 0, false, true, s
+	}
+	v, ok = ParseNumber(s, nf)
+	return v, ok, !ok, s
 }

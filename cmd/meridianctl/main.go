@@ -9,6 +9,8 @@
 //	meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
 //	    [--lock T1,T2] [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
 //	    [--into-scenario NAME | --replace] [--json]
+//	meridianctl reps --plan FILE.meridian [--json]
+//	meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--json]
 //
 // Errors go to standard error and the exit status is 1.
 package main
@@ -71,6 +73,14 @@ const usage = `usage:
       start a new plan on a geography layer: a GeoJSON or TopoJSON file (PROP "(feature id)"
       is the feature's own id), or a shipped layer (KEY: us-counties, world-countries,
       canada-provinces, romania-counties); prints what was repaired or skipped
+  meridianctl reps --plan FILE.meridian [--json]
+      list the rep roster: role, manager, home base, start date, capacity, cost, territories
+  meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--json]
+      import a rep roster: columns guessed from their headers (Name or First/Last Name, Email,
+      Role/Title, Manager/Reports To, Home ZIP/Postal Code, Home Latitude/Longitude, Start Date,
+      Capacity (hours), Annual Cost); home bases geocoded offline by postal code in the plan's
+      country; merged by email, else name (IDs kept; reps not in the file are kept); prints
+      every problem by row and column
 `
 
 func main() {
@@ -160,10 +170,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cmd, args = "import "+args[1], args[1:]
 	}
+	if cmd == "reps" && len(args) > 1 && args[1] == "import" {
+		cmd, args = "reps import", args[1:]
+	}
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "workload", "import geography", "import accounts":
+	case "sample", "report", "export", "map", "balance", "workload", "import geography", "import accounts", "reps", "reps import":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -194,6 +207,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		aa.plan, aa.file, aa.asJSON = *plan, ga.file, *asJSON
 		return cmdImportAccounts(ctx, aa, stdout, stderr)
+	case "reps":
+		if *plan == "" {
+			return fmt.Errorf("reps needs --plan FILE.meridian")
+		}
+		return cmdReps(ctx, *plan, *asJSON, stdout)
+	case "reps import":
+		if *plan == "" || ga.file == "" {
+			return fmt.Errorf("reps import needs --plan FILE.meridian and --file F.csv|F.xlsx")
+		}
+		return cmdRepsImport(ctx, *plan, ga.file, *asJSON, stdout)
 	case "import geography":
 		if *plan == "" {
 			return fmt.Errorf("import geography needs --plan NEW.meridian")

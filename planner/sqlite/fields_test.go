@@ -3,20 +3,33 @@ package sqlite_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/meridianplan/meridian/planner"
 	"github.com/meridianplan/meridian/planner/sqlite"
+	"github.com/paulmach/orb"
 )
 
 // dropFormat4 turns a plan file of the current format back into format 3
 // (before custom fields), for the tests of older formats.
-// dropFormat5 undoes migration 0005 (account match levels), and dropFormat4
-// migrations 0004 and 0005 (custom fields), to make plans of older formats.
+// dropFormat7 undoes migration 0007 (the rep roster's fields), dropFormat6
+// migrations 0006 and 0007 (workload model), dropFormat5 also 0005 (account
+// match levels), and dropFormat4 also 0004 (custom fields), to make plans
+// of older formats.
 var (
-	dropFormat6 = []string{`ALTER TABLE plan DROP COLUMN workload`}
-	dropFormat5 = append(dropFormat6, `ALTER TABLE account DROP COLUMN match`)
-	dropFormat4 = append(dropFormat5, `ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`)
+	dropFormat7 = []string{
+		`ALTER TABLE rep DROP COLUMN role`, `ALTER TABLE rep DROP COLUMN manager`,
+		`ALTER TABLE rep DROP COLUMN home_lon`, `ALTER TABLE rep DROP COLUMN home_lat`,
+		`ALTER TABLE rep DROP COLUMN home_zip`, `ALTER TABLE rep DROP COLUMN start`,
+		`ALTER TABLE rep DROP COLUMN capacity_hours`, `ALTER TABLE rep DROP COLUMN annual_cost`,
+	}
+	// Clipped, so that tests appending to one list never write into the
+	// backing array of another.
+	dropFormat6 = slices.Clip(slices.Concat(dropFormat7, []string{`ALTER TABLE plan DROP COLUMN workload`}))
+	dropFormat5 = slices.Clip(slices.Concat(dropFormat6, []string{`ALTER TABLE account DROP COLUMN match`}))
+	dropFormat4 = slices.Clip(slices.Concat(dropFormat5, []string{`ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`}))
 )
 
 // fieldsPlan is SmallPlan with custom fields: values with quotes,
@@ -183,4 +196,86 @@ func TestWorkloadModel(t *testing.T) {
 	rawExec(t, path, append(dropFormat6, `PRAGMA user_version = 5`)...)
 	db = MustOpenPath(t, path)
 	comparePlans(t, SmallPlan(), MustLoad(t, db))
+}
+
+// rosterPlan is SmallPlan with a full roster: a rep with every field set, one
+// with a ZIP code but no home base, and one with nothing but a name (zero
+// start date, no home, default capacity).
+func rosterPlan() *planner.Plan {
+	p := SmallPlan()
+	p.Reps = []planner.Rep{
+		{ID: 3, Name: "Dana Whitfield", Email: "dana@example.com", Role: "Account Executive", Manager: "Mia Chen",
+			HomeBase: orb.Point{-86.4806, 32.4609}, HasHome: true, HomeZIP: "36067",
+			Start: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), CapacityHours: 1450.5, AnnualCost: 182500.75},
+		{ID: 1, Name: "Luis Ortega", Email: "luis@example.com", Role: "Sales Rep", HomeZIP: "00501",
+			Start: time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{ID: 7, Name: "Zoë O'Brien \"Z\""},
+	}
+	return p
+}
+
+// Every Rep field round-trips through Replace and Load, also after the
+// file is reopened, including a zero start date and a rep with no home.
+func TestRepRosterRoundTrip(t *testing.T) {
+	db := MustOpenDB(t)
+	want := rosterPlan()
+	MustReplace(t, db, want)
+	got := MustLoad(t, db)
+	if !reflect.DeepEqual(got.Reps, want.Reps) {
+		t.Errorf("reps:\n got %+v\nwant %+v", got.Reps, want.Reps)
+	}
+	path := db.Path
+	MustCloseDB(t, db)
+	db = MustOpenPath(t, path)
+	got = MustLoad(t, db)
+	comparePlans(t, want, got)
+	if r := got.Rep(7); r == nil || !r.Start.IsZero() || r.HasHome || r.HomeBase != (orb.Point{}) || r.Capacity(1600) != 1600 {
+		t.Errorf("rep without data loads as %+v", r)
+	}
+	if r := got.Rep(3); r == nil || r.Capacity(1600) != 1450.5 || r.Start.Location() != time.UTC {
+		t.Errorf("rep 3 loads as %+v", r)
+	}
+	// Replace with fewer fields leaves nothing behind.
+	MustReplace(t, db, SmallPlan())
+	comparePlans(t, SmallPlan(), MustLoad(t, db))
+}
+
+// Damaged roster values are reported as damage, not a panic.
+func TestRepRosterDamaged(t *testing.T) {
+	for _, stmt := range []string{
+		`UPDATE rep SET home_lon = NULL WHERE id = 3`,
+		`UPDATE rep SET start = '2024-13-45' WHERE id = 3`,
+		`UPDATE rep SET capacity_hours = -1 WHERE id = 3`,
+	} {
+		db := MustOpenDB(t)
+		MustReplace(t, db, rosterPlan())
+		path := db.Path
+		MustCloseDB(t, db)
+		rawExec(t, path, `PRAGMA ignore_check_constraints = ON`, stmt)
+		db = MustOpenPath(t, path)
+		if _, err := db.Load(context.Background()); planner.ErrorCode(err) != planner.EINVALID {
+			t.Errorf("%s: Load = %v, want EINVALID", stmt, err)
+		}
+		MustCloseDB(t, db)
+	}
+}
+
+// A plan of format 6 (reps with only a name and an email) is migrated when
+// opened: its reps keep their IDs, names and emails, and the new fields are
+// zero; the full roster can be written afterwards.
+func TestMigrateFormat6(t *testing.T) {
+	db := MustOpenDB(t)
+	MustReplace(t, db, SmallPlan())
+	path := db.Path
+	MustCloseDB(t, db)
+	rawExec(t, path, append(dropFormat7, `PRAGMA user_version = 6`)...)
+	db = MustOpenPath(t, path)
+	got := MustLoad(t, db)
+	comparePlans(t, SmallPlan(), got)
+	want := []planner.Rep{{ID: 3, Name: "Dana Whitfield", Email: "dana@example.com"}, {ID: 1, Name: "Luis Ortega"}}
+	if !reflect.DeepEqual(got.Reps, want) {
+		t.Errorf("migrated reps %+v, want %+v", got.Reps, want)
+	}
+	MustReplace(t, db, rosterPlan())
+	comparePlans(t, rosterPlan(), MustLoad(t, db))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/meridianplan/meridian/planner"
 	"github.com/paulmach/orb"
@@ -227,15 +228,32 @@ func loadBorders(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 }
 
 func loadReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, email FROM rep ORDER BY ord`)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, name, email, role, manager, home_lon, home_lat, home_zip, start, capacity_hours, annual_cost
+		FROM rep ORDER BY ord`)
 	if err != nil {
 		return damagef(err, "the rep table cannot be read")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r planner.Rep
-		if err := rows.Scan(&r.ID, &r.Name, &r.Email); err != nil {
+		var lon, lat sql.NullFloat64
+		var start string
+		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.Role, &r.Manager, &lon, &lat, &r.HomeZIP, &start, &r.CapacityHours, &r.AnnualCost); err != nil {
 			return rowDamage("rep", len(p.Reps)+1, err)
+		}
+		if lon.Valid != lat.Valid {
+			return damagef(nil, "rep %q has half a home base", r.Name)
+		}
+		if lon.Valid {
+			r.HomeBase, r.HasHome = orb.Point{lon.Float64, lat.Float64}, true
+		}
+		if start != "" {
+			t, err := time.Parse(time.DateOnly, start)
+			if err != nil {
+				return damagef(err, "rep %q has an unreadable start date %q", r.Name, start)
+			}
+			r.Start = t
 		}
 		p.Reps = append(p.Reps, r)
 	}
@@ -524,13 +542,23 @@ func insertUnits(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 }
 
 func insertReps(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO rep (id, ord, name, email) VALUES (?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO rep (id, ord, name, email, role, manager, home_lon, home_lat, home_zip, start, capacity_hours, annual_cost)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare rep insert: %w", err)
 	}
 	defer stmt.Close()
 	for i, r := range p.Reps {
-		if _, err := stmt.ExecContext(ctx, r.ID, i, r.Name, r.Email); err != nil {
+		var lon, lat sql.NullFloat64
+		if r.HasHome {
+			lon, lat = sql.NullFloat64{Float64: r.HomeBase.Lon(), Valid: true}, sql.NullFloat64{Float64: r.HomeBase.Lat(), Valid: true}
+		}
+		start := ""
+		if !r.Start.IsZero() {
+			start = r.Start.UTC().Format(time.DateOnly)
+		}
+		if _, err := stmt.ExecContext(ctx, r.ID, i, r.Name, r.Email, r.Role, r.Manager, lon, lat, r.HomeZIP, start, r.CapacityHours, r.AnnualCost); err != nil {
 			return fmt.Errorf("insert rep %d: %w", r.ID, err)
 		}
 	}
