@@ -576,3 +576,20 @@ func TestOptimizeLocksSelection(t *testing.T) {
 		t.Errorf("plurals %q", got)
 	}
 }
+
+// A territory's map label shows its population deviation only when the
+// plan has population data.
+func TestLabelMetric(t *testing.T) {
+	with := planner.TerritoryMetrics{Totals: planner.Totals{Units: 3, Accounts: 1200, Population: 5e6, PopulationMissing: 1}}
+	with.Deviation.Population = 12.34
+	if got := labelMetric(with); got != "1,200 accts · pop. +12.3%" {
+		t.Errorf("with population: %q", got)
+	}
+	without := planner.TerritoryMetrics{Totals: planner.Totals{Units: 3, Accounts: 7, PopulationMissing: 3}}
+	if got := labelMetric(without); got != "7 accts" {
+		t.Errorf("without population: %q", got)
+	}
+	if got, got2 := legendDetail(with), legendDetail(without); got != "1,200 accts · 5,000,000 people (+12.3%)" || got2 != "7 accts" {
+		t.Errorf("legend: %q, %q", got, got2)
+	}
+}

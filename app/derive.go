@@ -129,8 +129,23 @@ func (s *session) derive(snap *planner.Scenario) derived {
 	return d
 }
 
-// labelMetric is the second line of a territory's map label.
+// legendDetail is a territory's line in the legend: accounts and people
+// with the population deviation, or the accounts alone when the plan has
+// no population data for its units.
+func legendDetail(tm planner.TerritoryMetrics) string {
+	if tm.Units > 0 && tm.PopulationMissing == tm.Units {
+		return formatCount(float64(tm.Accounts)) + " accts"
+	}
+	return fmt.Sprintf("%s accts · %s people (%s)", formatCount(float64(tm.Accounts)), formatCount(tm.Population), formatPercent(tm.Deviation.Population))
+}
+
+// labelMetric is the second line of a territory's map label: its accounts
+// and population deviation; without any population data (a plan on a
+// layer imported without weights), its accounts alone.
 func labelMetric(t planner.TerritoryMetrics) string {
+	if t.Units > 0 && t.PopulationMissing == t.Units {
+		return formatCount(float64(t.Accounts)) + " accts"
+	}
 	return fmt.Sprintf("%s accts · pop. %s", formatCount(float64(t.Accounts)), formatPercent(t.Deviation.Population))
 }
 
@@ -190,7 +205,7 @@ func (s *session) fills(o viewOptions, snap *planner.Scenario, m planner.Metrics
 			detail := ""
 			if i < len(m.Territories) {
 				tm := m.Territories[i]
-				detail = fmt.Sprintf("%s accts · %s people (%s)", formatCount(float64(tm.Accounts)), formatCount(tm.Population), formatPercent(tm.Deviation.Population))
+				detail = legendDetail(tm)
 			}
 			legend = append(legend, legendEntry{palette[i], ellipsis(t.Name, legendNameMax), detail})
 		}
