@@ -55,6 +55,12 @@ type Plan struct {
 	// travel per account), which makes QuantityWorkload available.
 	Workload *WorkloadModel
 
+	// Quota, when not nil, holds the plan's quota settings (fiscal year,
+	// currency, company target, over-assignment, weights, limits, rounding
+	// and season) from which the territories' quotas (Territory.Quota) were
+	// last allocated; see [AllocateQuotas]. Nil when none were set.
+	Quota *QuotaSettings
+
 	Units    []GeographyUnit // the geography layer, in a stable order
 	Borders  orb.MultiLineString
 	Accounts []Account
@@ -225,6 +231,10 @@ type Territory struct {
 	// to this territory whatever their unit (see [Scenario.AccountTerritory]).
 	// Empty (nil) when the territory is made of units only.
 	Boundary orb.Polygon
+	// Quota is the territory's annual quota in the plan's currency
+	// (QuotaSettings.Currency), finite and 0 or more when Known; Unknown
+	// when no quota is set. [AllocateQuotas] computes it.
+	Quota Measure
 }
 
 // Scenario is one version of the territory design: its territories and the
@@ -297,7 +307,9 @@ func (p *Plan) UnitIndex() map[string]int {
 // values line up with them (Account.Fields nil or len(Plan.CustomFields)
 // long; numeric fields holding numbers or ""), reps whose home base (when
 // HasHome) is a valid lon/lat position and whose capacity (hours) and annual
-// cost (currency) are finite and 0 or more, at least one scenario, and an
+// cost (currency) are finite and 0 or more, territory quotas (currency)
+// that are finite and 0 or more when known, quota settings that pass
+// [QuotaSettings.Validate] when set, at least one scenario, and an
 // active scenario (when not 0) that exists.
 // It returns an *Error with code EINVALID that names the first problem.
 func (p *Plan) Validate() error {
@@ -308,6 +320,11 @@ func (p *Plan) Validate() error {
 	}
 	if p.Name == "" {
 		return Errorf(EINVALID, "The plan has no name")
+	}
+	if p.Quota != nil {
+		if err := p.Quota.Validate(); err != nil {
+			return err
+		}
 	}
 	units := make(map[string]bool, len(p.Units))
 	for i, u := range p.Units {
@@ -439,6 +456,8 @@ func (p *Plan) Validate() error {
 				return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, t.RepID)
 			case !(t.Capacity >= 0) || math.IsInf(t.Capacity, 0):
 				return Errorf(EINVALID, "Territory %q has capacity %v; it must be a number of reps, 0 or more", t.Name, t.Capacity)
+			case t.Quota.Known && (!(t.Quota.Value >= 0) || math.IsInf(t.Quota.Value, 0)):
+				return Errorf(EINVALID, "Territory %q has quota %v; it must be an amount, 0 or more", t.Name, t.Quota.Value)
 			}
 			if err := CheckBoundary(t.Boundary); err != nil {
 				return Errorf(EINVALID, "Territory %q: %s", t.Name, ErrorMessage(err))

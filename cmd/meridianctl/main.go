@@ -59,6 +59,18 @@ const usage = `usage:
       the first matching rule counts; travel = 2 x straight line x circuity / speed from the
       rep's home base); then print each territory's hours and the reps it needs. Balance on it
       with balance --metrics workload:5
+  meridianctl quota --plan FILE.meridian [--target 50000000] [--weights potential=0.6,history=0.4]
+        [--history FIELD] [--overassign 10] [--floor -10] [--ceiling 25] [--rounding 1000]
+        [--season 20,25,25,30] [--fiscal-year 2027 --start-month 1] [--currency USD]
+        [--scenario NAME] [--write] [--json]
+      allocate the company target over the territories by a weighted mix of their potential
+      and last year's sales (FIELD: a numeric custom field of the accounts), with a floor and
+      a ceiling on change against last year, rounded so that quotas sum exactly to target x
+      (1 + over-assignment%); split by quarter with the season (4 quarter or 12 month
+      percentages in fiscal order); print each quota and how it was computed. Settings not
+      given are the plan's stored ones, else: rounding 1000, weights potential only (0.6/0.4
+      with --history), fiscal year from January of this year. --write stores the quotas and
+      settings in the plan
   meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
         [--map field=Column,...] [--country CC] [--skip-bad] [--delete-removed] [--json]
       import accounts: columns guessed from their headers (fields: external_id, name,
@@ -156,6 +168,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&wa.circuity, "circuity", 0, "road over straight-line distance (workload; default 1.3)")
 	fs.Float64Var(&wa.capacity, "capacity", 0, "a rep's hours a year (workload; default 1600)")
 	fs.BoolVar(&wa.clear, "clear", false, "remove the plan's workload model (workload)")
+	var qa quotaArgs
+	qa.register(fs)
 	var aa accountArgs
 	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts)")
 	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts)")
@@ -176,7 +190,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "workload", "import geography", "import accounts", "reps", "reps import":
+	case "sample", "report", "export", "map", "balance", "workload", "quota", "import geography", "import accounts", "reps", "reps import":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -201,6 +215,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			wa.setModelFlag = wa.setModelFlag || f.Name == "speed" || f.Name == "circuity" || f.Name == "capacity"
 		})
 		return cmdWorkload(ctx, wa, stdout)
+	case "quota":
+		if *plan == "" {
+			return fmt.Errorf("quota needs --plan FILE.meridian")
+		}
+		qa.plan, qa.scenario, qa.asJSON = *plan, *scenario, *asJSON
+		return cmdQuota(ctx, qa, stdout)
 	case "import accounts":
 		if *plan == "" || ga.file == "" {
 			return fmt.Errorf("import accounts needs --plan FILE.meridian and --file F.csv|F.xlsx")

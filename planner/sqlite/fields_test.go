@@ -14,19 +14,20 @@ import (
 
 // dropFormat4 turns a plan file of the current format back into format 3
 // (before custom fields), for the tests of older formats.
-// dropFormat7 undoes migration 0007 (the rep roster's fields), dropFormat6
-// migrations 0006 and 0007 (workload model), dropFormat5 also 0005 (account
-// match levels), and dropFormat4 also 0004 (custom fields), to make plans
-// of older formats.
+// dropFormat8 undoes migration 0008 (quotas), dropFormat7 migrations 0008
+// and 0007 (the rep roster's fields), dropFormat6 also 0006 (workload
+// model), dropFormat5 also 0005 (account match levels), and dropFormat4
+// also 0004 (custom fields), to make plans of older formats.
 var (
-	dropFormat7 = []string{
+	dropFormat8 = []string{`ALTER TABLE territory DROP COLUMN quota`, `ALTER TABLE plan DROP COLUMN quota_settings`}
+	// Clipped, so that tests appending to one list never write into the
+	// backing array of another.
+	dropFormat7 = slices.Clip(slices.Concat(dropFormat8, []string{
 		`ALTER TABLE rep DROP COLUMN role`, `ALTER TABLE rep DROP COLUMN manager`,
 		`ALTER TABLE rep DROP COLUMN home_lon`, `ALTER TABLE rep DROP COLUMN home_lat`,
 		`ALTER TABLE rep DROP COLUMN home_zip`, `ALTER TABLE rep DROP COLUMN start`,
 		`ALTER TABLE rep DROP COLUMN capacity_hours`, `ALTER TABLE rep DROP COLUMN annual_cost`,
-	}
-	// Clipped, so that tests appending to one list never write into the
-	// backing array of another.
+	}))
 	dropFormat6 = slices.Clip(slices.Concat(dropFormat7, []string{`ALTER TABLE plan DROP COLUMN workload`}))
 	dropFormat5 = slices.Clip(slices.Concat(dropFormat6, []string{`ALTER TABLE account DROP COLUMN match`}))
 	dropFormat4 = slices.Clip(slices.Concat(dropFormat5, []string{`ALTER TABLE account DROP COLUMN fields`, `ALTER TABLE plan DROP COLUMN custom_fields`}))

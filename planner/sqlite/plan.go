@@ -122,13 +122,13 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	var created string
 	var active sql.NullInt64
 	var fields string
-	var workload sql.NullString
+	var workload, quota sql.NullString
 	err := tx.QueryRowContext(ctx, `
 		SELECT name, description, created, attribution, unit_level, parent_level,
-		       potential_name, active_scenario_id, custom_fields, workload
+		       potential_name, active_scenario_id, custom_fields, workload, quota_settings
 		FROM plan WHERE id = 1`).Scan(
 		&p.Name, &p.Description, &created, &p.Attribution, &p.UnitLevel, &p.ParentLevel,
-		&p.PotentialName, &active, &fields, &workload)
+		&p.PotentialName, &active, &fields, &workload, &quota)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Replace writes the plan row with the rest in one transaction: a
 		// file with rows but no plan row is damaged, not new.
@@ -159,6 +159,9 @@ func (db *DB) loadPlan(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 	}
 	if p.Workload, err = decodeWorkload(workload); err != nil {
 		return nil, damagef(err, "the workload model is not readable")
+	}
+	if p.Quota, err = decodeQuotaSettings(quota); err != nil {
+		return nil, damagef(err, "the quota settings are not readable")
 	}
 	return &p, nil
 }
@@ -337,7 +340,7 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	// assignments only while they are enforced: the sqlite3 shell, for one,
 	// does not enforce them. Check.
 	rows, err = tx.QueryContext(ctx, `
-		SELECT id, scenario_id, name, color, rep_id, boundary, capacity FROM territory ORDER BY ord, id`)
+		SELECT id, scenario_id, name, color, rep_id, boundary, capacity, quota FROM territory ORDER BY ord, id`)
 	if err != nil {
 		return damagef(err, "the territory table cannot be read")
 	}
@@ -347,10 +350,12 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		var scenario int64
 		var rep sql.NullInt64
 		var boundary []byte
-		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary, &t.Capacity); err != nil {
+		var quota sql.NullFloat64
+		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary, &t.Capacity, &quota); err != nil {
 			return rowDamage("territory", n, err)
 		}
 		t.RepID = rep.Int64
+		t.Quota = measure(quota)
 		if boundary != nil {
 			if err := decodeWKB(boundary, &t.Boundary); err != nil {
 				return damagef(err, "the drawn boundary of territory %d (%q) is not a valid polygon", t.ID, t.Name)
@@ -499,11 +504,12 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 		// modified is stamped by update.
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO plan (id, name, description, created, modified, attribution,
-			                  unit_level, parent_level, potential_name, active_scenario_id, custom_fields, workload)
-			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)`,
+			                  unit_level, parent_level, potential_name, active_scenario_id, custom_fields, workload,
+			                  quota_settings)
+			VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.Name, p.Description, formatTime(p.Created), p.Attribution,
 			p.UnitLevel, p.ParentLevel, p.PotentialName, nullID(p.ActiveScenario),
-			encodeCustomFields(p.CustomFields), encodeWorkload(p.Workload)); err != nil {
+			encodeCustomFields(p.CustomFields), encodeWorkload(p.Workload), encodeQuotaSettings(p.Quota)); err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
 		return nil
@@ -601,7 +607,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	}
 	defer scen.Close()
 	terr, err := tx.PrepareContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare territory insert: %w", err)
 	}
@@ -619,7 +625,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 			return fmt.Errorf("insert scenario %d: %w", s.ID, err)
 		}
 		for j, t := range s.Territories {
-			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity); err != nil {
+			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
 				return fmt.Errorf("insert territory %d: %w", t.ID, err)
 			}
 		}

@@ -212,8 +212,8 @@ func addTerritory(ctx context.Context, tx *sql.Tx, scenarioID int64, t planner.T
 		return fmt.Errorf("territory order: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity); err != nil {
+		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
 		return fmt.Errorf("insert territory: %w", err)
 	}
 	return nil
