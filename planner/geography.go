@@ -112,6 +112,9 @@ func UnitsFromFeatures(features []geo.Feature, idProp, nameProp string, opt Unit
 		{"code", idProp}, {"name", nameProp}, {"parent code", opt.ParentCodeProp}, {"parent name", opt.ParentNameProp},
 	} {
 		if p.name != "" && !hasProperty(props, p.name) {
+			if len(props) == 0 {
+				return nil, rep, Errorf(EINVALID, "%s has no feature with an id or properties to take the units' codes from", src)
+			}
 			names := make([]string, len(props))
 			for i, q := range props {
 				names[i] = q.Name
@@ -243,11 +246,11 @@ func reportRepair(rep *GeographyReport, rr geo.RepairReport, issue func(bool, st
 	if n := len(rr.Invalid); n > 0 {
 		rep.Invalid++
 		first := rr.Invalid[0]
-		what := "ring"
+		what := "a ring that cannot be repaired automatically and is kept as it is"
 		if n > 1 {
-			what = fmt.Sprintf("%d rings, the first", n)
+			what = fmt.Sprintf("%d rings that cannot be repaired automatically and are kept as they are; the first", n)
 		}
-		issue(false, "its boundary has a %s that cannot be repaired automatically and is kept as it is (part %d, ring %d): %s",
+		issue(false, "its boundary has %s (part %d, ring %d): %s",
 			what, first.Polygon+1, first.Ring+1, first.Err.Message())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -155,10 +156,18 @@ func TestShippedLayersLoad(t *testing.T) {
 					t.Errorf("Québec: %+v", u)
 				}
 				var invalid []string
+				many := regexp.MustCompile(`its boundary has \d+ rings that cannot be repaired automatically and are kept as they are; the first \(part \d+, ring \d+\): `)
+				several := 0
 				for _, is := range rep.Issues {
 					if strings.Contains(is.Message, "cannot be repaired automatically") {
 						invalid = append(invalid, is.Code)
+						if many.MatchString(is.Message) {
+							several++
+						}
 					}
+				}
+				if several == 0 {
+					t.Errorf("no province reports several invalid rings in one sentence: %v", rep.Issues)
 				}
 				if rep.Invalid != 8 || len(invalid) != 8 {
 					t.Errorf("provinces with invalid rings: %d %v, want 8", rep.Invalid, invalid)
@@ -446,5 +455,15 @@ func BenchmarkImportWorldLayer(b *testing.B) {
 		if _, _, err := planner.UnitsFromFeatures(fs, l.IDProp, l.NameProp, planner.UnitOptions{Source: l.File}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A file whose features have neither ids nor properties says so, rather
+// than listing no properties.
+func TestUnitsFromFeaturesNoProperties(t *testing.T) {
+	fs := []geo.Feature{{Geometry: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}}
+	_, _, err := planner.UnitsFromFeatures(fs, geo.FeatureIDProp, "", planner.UnitOptions{Source: "bare.geojson"})
+	if msg := planner.ErrorMessage(err); msg != "bare.geojson has no feature with an id or properties to take the units' codes from" {
+		t.Errorf("got %q", msg)
 	}
 }
