@@ -112,6 +112,19 @@ func (m *Meridian) newAccountsView() *accountsView {
 // len(p.Accounts)), a map of the scenario's territory names, and once per
 // plan a map of unit names; cells are computed when drawn.
 func (av *accountsView) set(p *planner.Plan, s *planner.Scenario) {
+	var owners []int64
+	if p != nil && s != nil {
+		owners = s.AccountTerritories(p)
+	}
+	av.setOwners(p, s, owners)
+}
+
+// setOwners is set with each account's territory already computed
+// (owners[i] for p.Accounts[i], as Scenario.AccountTerritories gives, for
+// instance by the background derive), so that the UI thread does not walk
+// every account after each edit; owners of another length are computed
+// here.
+func (av *accountsView) setOwners(p *planner.Plan, s *planner.Scenario, owners []int64) {
 	if p == nil {
 		p = &planner.Plan{}
 	}
@@ -120,7 +133,10 @@ func (av *accountsView) set(p *planner.Plan, s *planner.Scenario) {
 	av.territory = nil
 	av.territoryName = map[int64]string{}
 	if s != nil {
-		av.territory = s.AccountTerritories(p)
+		if len(owners) != len(p.Accounts) {
+			owners = s.AccountTerritories(p)
+		}
+		av.territory = owners
 		for _, t := range s.Territories {
 			av.territoryName[t.ID] = t.Name
 		}

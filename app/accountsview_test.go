@@ -294,3 +294,30 @@ func BenchmarkAccountsViewSet(b *testing.B) {
 		av.set(p, &p.Scenarios[0])
 	}
 }
+
+// setOwners uses the territories it is given (the background derive's),
+// and computes them itself only when their count does not match.
+func TestAccountsViewSetOwners(t *testing.T) {
+	test.NewTempApp(t)
+	p := customPlan()
+	s := p.Active()
+	av := (&Meridian{}).newAccountsView()
+	given := make([]int64, len(p.Accounts))
+	for i := range given {
+		given[i] = s.Territories[0].ID
+	}
+	av.setOwners(p, s, given)
+	for row := range p.Accounts {
+		if got := av.cellText(row, 8); got != s.Territories[0].Name {
+			t.Errorf("row %d territory %q, want %q (as given)", row, got, s.Territories[0].Name)
+		}
+	}
+	av.setOwners(p, s, given[:1])
+	want := (&Meridian{}).newAccountsView()
+	want.set(p, s)
+	for row := range p.Accounts {
+		if got, w := av.cellText(row, 8), want.cellText(row, 8); got != w {
+			t.Errorf("row %d territory %q, want %q (computed)", row, got, w)
+		}
+	}
+}

@@ -351,7 +351,7 @@ func (m *Meridian) show(s *session) {
 	m.mapView.SetLayers(s.layers)
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
-	m.av.set(s.plan, s.scenario)
+	m.av.setOwners(s.plan, s.scenario, s.derived.accountOwner)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
 	m.bv.set(s.plan, s.balance)
 	if !s.balanceQ.same(m.bv.query()) {

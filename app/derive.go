@@ -67,6 +67,9 @@ type derived struct {
 	outlines []orb.MultiLineString // territory outlines, then drawn boundaries
 	colors   []color.NRGBA         // one per outlines entry
 	labels   []mapview.Label
+	// accountOwner is each account's territory ID (0: white space), for
+	// the Accounts tab.
+	accountOwner []int64
 }
 
 // derive computes the metrics, outlines and labels of scenario snap (a
@@ -74,7 +77,7 @@ type derived struct {
 // only the plan's units and accounts, which edits do not change, and the
 // snapshot.
 func (s *session) derive(snap *planner.Scenario) derived {
-	d := derived{metrics: planner.ComputeMetrics(s.plan, snap)}
+	d := derived{metrics: planner.ComputeMetrics(s.plan, snap), accountOwner: snap.AccountTerritories(s.plan)}
 	n := len(snap.Territories)
 	group := territoryRows(s.plan, snap, nil)
 	var all orb.MultiLineString

@@ -175,7 +175,7 @@ func (m *Meridian) applyDerived(d derived) {
 	m.mapView.SetOutlines(d.outlines, d.colors, outlineWidth)
 	m.mapView.SetLabels(d.labels)
 	m.table.set(s.metrics, s.plan.PotentialName)
-	m.av.set(s.plan, s.scenario)
+	m.av.setOwners(s.plan, s.scenario, d.accountOwner)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
 	m.applyFills() // legend metrics, and deviation colours
 	if m.derivedHook != nil {
