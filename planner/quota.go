@@ -13,41 +13,46 @@ import (
 //
 // Money amounts are in Currency units (e.g. US dollars). Percentages are
 // written as the user types them: 10 means 10%.
+//
+// The JSON form (field tags) is how plan files store the settings and
+// meridianctl quota --json prints them.
 type QuotaSettings struct {
 	// FiscalYear is the calendar year in which the fiscal year begins: with
 	// StartMonth February, FiscalYear 2026 runs from 1 February 2026 to
 	// 31 January 2027. Between 1900 and 2200.
-	FiscalYear int
+	FiscalYear int `json:"fiscal_year"`
 	// StartMonth is the first month of the fiscal year (time.January to
 	// time.December).
-	StartMonth time.Month
+	StartMonth time.Month `json:"start_month"`
 	// Currency is the ISO 4217 code of money amounts, e.g. "USD", or ""
 	// for none. It only changes how amounts are written ("$1,000").
-	Currency string
+	Currency string `json:"currency"`
 	// Target is the company target for the fiscal year, in Currency; >= 0.
-	Target float64
+	Target float64 `json:"target"`
 	// OverAssignPct is the over-assignment in percent: territory quotas sum
 	// to Target × (1 + OverAssignPct/100). Greater than -100.
-	OverAssignPct float64
+	OverAssignPct float64 `json:"over_assign_pct"`
 	// Rounding is the rounding unit of territory quotas in Currency, e.g.
 	// 1000; 0 rounds to cents (0.01).
-	Rounding float64
+	Rounding float64 `json:"rounding"`
 	// WeightPotential and WeightHistory weigh a territory's share of the
 	// potential against its share of last year's actuals; they are
 	// normalised (0.6 and 0.4, or 60 and 40, mean the same). Both >= 0,
 	// not both 0.
-	WeightPotential, WeightHistory float64
+	WeightPotential float64 `json:"weight_potential"`
+	WeightHistory   float64 `json:"weight_history"`
 	// FloorPct and CeilingPct limit a territory's change against last
 	// year's actuals, in percent: -10 keeps a quota at or above 90% of last
 	// year, +25 at or below 125%. 0 means no floor (no ceiling). Both
 	// greater than -100, and FloorPct <= CeilingPct when both are set. They
 	// apply only to territories whose last year is known and positive.
-	FloorPct, CeilingPct float64
+	FloorPct   float64 `json:"floor_pct"`
+	CeilingPct float64 `json:"ceiling_pct"`
 	// Season holds the percentage of the annual quota for each calendar
 	// month, January first (Season[0] is January whatever StartMonth is);
 	// each >= 0 and together 100. All zero means no seasonality (equal
 	// months). [QuarterSeason] builds it from fiscal-quarter percentages.
-	Season [12]float64
+	Season [12]float64 `json:"season"`
 }
 
 // seasonTolerance is how far from 100 the season percentages may add up,

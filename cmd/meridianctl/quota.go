@@ -60,30 +60,14 @@ func (qa *quotaArgs) register(fs *flag.FlagSet) {
 // potential_name), shares are fractions from 0 to 1, percentages as typed
 // (10 = 10%).
 type QuotaOut struct {
-	Plan          string         `json:"plan"`
-	Scenario      string         `json:"scenario"`
-	PotentialName string         `json:"potential_name"`
-	HistoryField  string         `json:"history_field"` // "" when last year is unknown
-	Settings      QuotaSettings  `json:"settings"`
-	Territories   []QuotaLineOut `json:"territories"`
-	Totals        QuotaTotals    `json:"totals"`
-	Written       bool           `json:"written"` // true with --write
-}
-
-// QuotaSettings are the settings used, as in planner.QuotaSettings; Season
-// is by calendar month, January first.
-type QuotaSettings struct {
-	FiscalYear      int         `json:"fiscal_year"`
-	StartMonth      int         `json:"start_month"`
-	Currency        string      `json:"currency"`
-	Target          float64     `json:"target"`
-	OverAssignPct   float64     `json:"over_assign_pct"`
-	Rounding        float64     `json:"rounding"`
-	WeightPotential float64     `json:"weight_potential"`
-	WeightHistory   float64     `json:"weight_history"`
-	FloorPct        float64     `json:"floor_pct"`
-	CeilingPct      float64     `json:"ceiling_pct"`
-	Season          [12]float64 `json:"season"`
+	Plan          string                `json:"plan"`
+	Scenario      string                `json:"scenario"`
+	PotentialName string                `json:"potential_name"`
+	HistoryField  string                `json:"history_field"` // "" when last year is unknown
+	Settings      planner.QuotaSettings `json:"settings"`
+	Territories   []QuotaLineOut        `json:"territories"`
+	Totals        QuotaTotals           `json:"totals"`
+	Written       bool                  `json:"written"` // true with --write
 }
 
 // QuotaLineOut is one territory's quota in QuotaOut.
@@ -369,9 +353,7 @@ func cmdQuota(ctx context.Context, a quotaArgs, stdout io.Writer) error {
 		return err
 	}
 	out := QuotaOut{Plan: p.Name, Scenario: s.Name, PotentialName: p.PotentialName, HistoryField: field,
-		Settings: QuotaSettings{settings.FiscalYear, int(settings.StartMonth), settings.Currency, settings.Target,
-			settings.OverAssignPct, settings.Rounding, settings.WeightPotential, settings.WeightHistory,
-			settings.FloorPct, settings.CeilingPct, settings.Season},
+		Settings:    settings,
 		Territories: []QuotaLineOut{}}
 	quotas := make(map[int64]float64, len(lines))
 	total := rep.Overridden + rep.Allocated

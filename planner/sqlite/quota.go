@@ -8,41 +8,18 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/meridianplan/meridian/planner"
 )
 
-// quotaJSON is the stored form of planner.QuotaSettings (column
-// plan.quota_settings, migration 0008). Money is in Currency, percentages
-// as the user types them (10 = 10%), Season by calendar month, January
-// first.
-type quotaJSON struct {
-	FiscalYear      int         `json:"fiscal_year"`
-	StartMonth      int         `json:"start_month"`
-	Currency        string      `json:"currency"`
-	Target          float64     `json:"target"`
-	OverAssignPct   float64     `json:"over_assign_pct"`
-	Rounding        float64     `json:"rounding"`
-	WeightPotential float64     `json:"weight_potential"`
-	WeightHistory   float64     `json:"weight_history"`
-	FloorPct        float64     `json:"floor_pct"`
-	CeilingPct      float64     `json:"ceiling_pct"`
-	Season          [12]float64 `json:"season"`
-}
-
-// encodeQuotaSettings returns the column value of s: NULL for nil.
+// encodeQuotaSettings returns the column value of s (column
+// plan.quota_settings, migration 0008: the JSON form of
+// planner.QuotaSettings): NULL for nil.
 func encodeQuotaSettings(s *planner.QuotaSettings) any {
 	if s == nil {
 		return nil
 	}
-	js := quotaJSON{
-		FiscalYear: s.FiscalYear, StartMonth: int(s.StartMonth), Currency: s.Currency,
-		Target: s.Target, OverAssignPct: s.OverAssignPct, Rounding: s.Rounding,
-		WeightPotential: s.WeightPotential, WeightHistory: s.WeightHistory,
-		FloorPct: s.FloorPct, CeilingPct: s.CeilingPct, Season: s.Season,
-	}
-	b, _ := json.Marshal(js) // a string and finite numbers (Validate): cannot fail
+	b, _ := json.Marshal(s) // a string and finite numbers (Validate): cannot fail
 	return string(b)
 }
 
@@ -52,16 +29,11 @@ func decodeQuotaSettings(v sql.NullString) (*planner.QuotaSettings, error) {
 	if !v.Valid {
 		return nil, nil
 	}
-	var js quotaJSON
-	if err := json.Unmarshal([]byte(v.String), &js); err != nil {
+	var qs planner.QuotaSettings
+	if err := json.Unmarshal([]byte(v.String), &qs); err != nil {
 		return nil, err
 	}
-	return &planner.QuotaSettings{
-		FiscalYear: js.FiscalYear, StartMonth: time.Month(js.StartMonth), Currency: js.Currency,
-		Target: js.Target, OverAssignPct: js.OverAssignPct, Rounding: js.Rounding,
-		WeightPotential: js.WeightPotential, WeightHistory: js.WeightHistory,
-		FloorPct: js.FloorPct, CeilingPct: js.CeilingPct, Season: js.Season,
-	}, nil
+	return &qs, nil
 }
 
 // SetQuotasEdit returns the edit that sets the plan's quota settings and the

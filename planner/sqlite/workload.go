@@ -11,15 +11,18 @@ import (
 // workloadJSON is the stored form of planner.WorkloadModel (column
 // plan.workload, migration 0006).
 type workloadJSON struct {
-	Rules []struct {
-		Segment       string  `json:"segment"`
-		MinPotential  float64 `json:"min_potential"`
-		VisitsPerYear float64 `json:"visits_per_year"`
-		HoursPerVisit float64 `json:"hours_per_visit"`
-	} `json:"rules"`
-	SpeedKmh             float64 `json:"speed_kmh"`
-	Circuity             float64 `json:"circuity"`
-	DefaultCapacityHours float64 `json:"default_capacity_hours"`
+	Rules                []visitRuleJSON `json:"rules"`
+	SpeedKmh             float64         `json:"speed_kmh"`
+	Circuity             float64         `json:"circuity"`
+	DefaultCapacityHours float64         `json:"default_capacity_hours"`
+}
+
+// visitRuleJSON is the stored form of planner.VisitRule.
+type visitRuleJSON struct {
+	Segment       string  `json:"segment"`
+	MinPotential  float64 `json:"min_potential"`
+	VisitsPerYear float64 `json:"visits_per_year"`
+	HoursPerVisit float64 `json:"hours_per_visit"`
 }
 
 // encodeWorkload returns the column value of m: NULL for nil.
@@ -29,12 +32,7 @@ func encodeWorkload(m *planner.WorkloadModel) any {
 	}
 	var js workloadJSON
 	for _, r := range m.Rules {
-		js.Rules = append(js.Rules, struct {
-			Segment       string  `json:"segment"`
-			MinPotential  float64 `json:"min_potential"`
-			VisitsPerYear float64 `json:"visits_per_year"`
-			HoursPerVisit float64 `json:"hours_per_visit"`
-		}{r.Segment, r.MinPotential, r.VisitsPerYear, r.HoursPerVisit})
+		js.Rules = append(js.Rules, visitRuleJSON{r.Segment, r.MinPotential, r.VisitsPerYear, r.HoursPerVisit})
 	}
 	js.SpeedKmh, js.Circuity, js.DefaultCapacityHours = m.SpeedKmh, m.Circuity, m.DefaultCapacityHours
 	b, _ := json.Marshal(js) // strings and finite numbers (Validate): cannot fail
