@@ -111,9 +111,7 @@ func ComputeMetrics(p *Plan, s *Scenario) Metrics {
 	for i, t := range s.Territories {
 		row[t.ID] = i
 		m.Territories[i].Territory = t
-		if r := p.Rep(t.RepID); r != nil {
-			m.Territories[i].RepName = r.Name
-		}
+		m.Territories[i].RepName = p.RepNames(&t)
 	}
 	// totalsOf returns where a unit's numbers go.
 	totalsOf := func(code string) *Totals {

@@ -220,7 +220,14 @@ type Territory struct {
 	ID    int64  // > 0, unique in the plan (across scenarios)
 	Name  string // unique in its scenario
 	Color string // fill colour on the map, "#RRGGBB"
-	RepID int64  // 0 when the territory is vacant
+	// Reps says who covers the territory: one rep with 100%, several reps
+	// whose shares sum to 100%, or vacancies ("TBH", RepID 0) among them.
+	// Empty when nobody is planned for it. A rep may cover several
+	// territories.
+	Reps []Assignment
+	// RegionID is the region of the scenario (Scenario.Regions) the
+	// territory reports to, 0 when none.
+	RegionID int64
 	// Capacity is how many reps' worth of work the territory is planned
 	// for (e.g. 1.5), used for capacity-based balance targets; 0 means 1
 	// (see [Territory.CapacityOf]).
@@ -235,6 +242,97 @@ type Territory struct {
 	// (QuotaSettings.Currency), finite and 0 or more when Known; Unknown
 	// when no quota is set. [AllocateQuotas] computes it.
 	Quota Measure
+	// QuotaOverride is true when Quota was set by hand (bottom-up): a new
+	// allocation keeps it, and the gap it leaves is shown (see
+	// [QuotaInputs] and [SpreadGap]).
+	QuotaOverride bool
+}
+
+// Assignment is one line of a territory's coverage: a rep and the share of
+// the territory's work and quota they carry, or a vacancy to be hired.
+type Assignment struct {
+	// RepID is the rep (Plan.Reps); 0 means a vacancy, shown as "TBH" (to
+	// be hired).
+	RepID int64
+	// Share is the percentage of the territory this line carries, in
+	// (0, 100]; a territory's shares sum to 100.
+	Share float64
+	// PlannedStart is a vacancy's planned start date (UTC midnight), from
+	// which its quota ramps; zero when not known (full year). For a named
+	// rep it is zero: the rep's own Start counts.
+	PlannedStart time.Time
+}
+
+// Vacancy reports whether the assignment is a vacancy (RepID 0).
+func (a Assignment) Vacancy() bool { return a.RepID == 0 }
+
+// shareTolerance is how far from 100 a territory's shares may add up, in
+// percentage points (floating-point noise from splits like 33.33/33.33/
+// 33.34 typed by hand is larger, and is refused).
+const shareTolerance = 1e-6
+
+// LeadRep returns the ID of the named rep with the largest share of the
+// territory (the first one on a tie), or 0 when it has no named rep. The
+// lead rep's home base is where the territory's travel starts (see
+// [TerritoryWorkload]).
+func (t *Territory) LeadRep() int64 {
+	var id int64
+	best := 0.0
+	for _, a := range t.Reps {
+		if a.RepID != 0 && a.Share > best {
+			id, best = a.RepID, a.Share
+		}
+	}
+	return id
+}
+
+// Covers returns the share in percent (0 to 100) of the territory that rep
+// repID carries, 0 when none.
+func (t *Territory) Covers(repID int64) float64 {
+	sum := 0.0
+	for _, a := range t.Reps {
+		if a.RepID == repID && repID != 0 {
+			sum += a.Share
+		}
+	}
+	return sum
+}
+
+// RepNames returns who covers territory t in words: "" when nobody, the
+// rep's name for one rep at 100%, else each line with its share in the
+// order given, e.g. "Ann Lee 60%, TBH 40%" ("TBH" for a vacancy, with
+// "from 2027-05-01" when it has a planned start).
+func (p *Plan) RepNames(t *Territory) string {
+	parts := make([]string, 0, len(t.Reps))
+	for _, a := range t.Reps {
+		name := "TBH"
+		if a.RepID != 0 {
+			name = fmt.Sprintf("rep %d", a.RepID)
+			if r := p.Rep(a.RepID); r != nil {
+				name = r.Name
+			}
+		} else if !a.PlannedStart.IsZero() {
+			name += " from " + a.PlannedStart.Format("2006-01-02")
+		}
+		if len(t.Reps) > 1 || a.Share != 100 {
+			name += " " + trimFloat(a.Share) + "%"
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Region is a node of a scenario's territory hierarchy above territories
+// (for example a sales region over its territories): quotas and capacity
+// roll up to it. Regions may nest through ParentID.
+type Region struct {
+	ID       int64  // > 0, unique in the scenario
+	Name     string // unique in the scenario, e.g. "Northeast"
+	ParentID int64  // the enclosing region, 0 for a top-level region
+	// OverAssignPct is the region's over-assignment in percent: its
+	// children's quotas sum to its quota × (1 + OverAssignPct/100); 0 when
+	// none (see [RollUp]).
+	OverAssignPct float64
 }
 
 // Scenario is one version of the territory design: its territories and the
@@ -247,6 +345,19 @@ type Scenario struct {
 	// Alignment maps a unit code to the ID of its territory. Units absent
 	// from the map are unassigned (white space).
 	Alignment map[string]int64
+	// Regions is the scenario's hierarchy above territories (see
+	// Territory.RegionID); empty when it has none.
+	Regions []Region
+}
+
+// Region returns the region of the scenario with the given ID, or nil.
+func (s *Scenario) Region(id int64) *Region {
+	for i := range s.Regions {
+		if s.Regions[i].ID == id {
+			return &s.Regions[i]
+		}
+	}
+	return nil
 }
 
 // Scenario returns the scenario with the given ID, or nil.
@@ -426,7 +537,7 @@ func (p *Plan) Validate() error {
 		if r.ID <= 0 || reps[r.ID] {
 			return Errorf(EINVALID, "Rep %q has a missing or duplicate ID %d", r.Name, r.ID)
 		}
-		if err := r.validate(); err != nil {
+		if err := CheckRep(&r); err != nil {
 			return err
 		}
 		reps[r.ID] = true
@@ -452,8 +563,8 @@ func (p *Plan) Validate() error {
 				return Errorf(EINVALID, "Territory %q has a missing or duplicate ID %d", t.Name, t.ID)
 			case strings.TrimSpace(t.Name) == "" || names[t.Name]:
 				return Errorf(EINVALID, "Scenario %q has an empty or duplicate territory name %q", s.Name, t.Name)
-			case t.RepID != 0 && !reps[t.RepID]:
-				return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, t.RepID)
+			case t.RegionID != 0 && s.Region(t.RegionID) == nil:
+				return Errorf(EINVALID, "Territory %q is in region %d, which scenario %q does not have", t.Name, t.RegionID, s.Name)
 			case !(t.Capacity >= 0) || math.IsInf(t.Capacity, 0):
 				return Errorf(EINVALID, "Territory %q has capacity %v; it must be a number of reps, 0 or more", t.Name, t.Capacity)
 			case t.Quota.Known && (!(t.Quota.Value >= 0) || math.IsInf(t.Quota.Value, 0)):
@@ -462,7 +573,13 @@ func (p *Plan) Validate() error {
 			if err := CheckBoundary(t.Boundary); err != nil {
 				return Errorf(EINVALID, "Territory %q: %s", t.Name, ErrorMessage(err))
 			}
+			if err := checkAssignments(p, &t, reps); err != nil {
+				return err
+			}
 			terr[t.ID], names[t.Name], own[t.ID] = true, true, true
+		}
+		if err := CheckRegions(&s); err != nil {
+			return err
 		}
 		for code, tid := range s.Alignment {
 			if !units[code] {
@@ -476,9 +593,77 @@ func (p *Plan) Validate() error {
 	return nil
 }
 
-// validate checks a rep's numbers and home base; it returns an *Error
-// with code EINVALID.
-func (r *Rep) validate() error {
+// checkAssignments checks a territory's reps: known reps, each once,
+// shares in (0, 100] summing to 100, planned starts only for vacancies.
+// It returns an *Error with code EINVALID.
+func checkAssignments(p *Plan, t *Territory, reps map[int64]bool) error {
+	seen := map[int64]bool{}
+	sum := 0.0
+	for _, a := range t.Reps {
+		who := "a vacancy (TBH)"
+		if a.RepID != 0 {
+			if r := p.Rep(a.RepID); r != nil {
+				who = fmt.Sprintf("rep %q", r.Name)
+			} else {
+				who = fmt.Sprintf("rep %d", a.RepID)
+			}
+		}
+		switch {
+		case a.RepID < 0 || (a.RepID != 0 && !reps[a.RepID]):
+			return Errorf(EINVALID, "Territory %q names rep %d, which the plan does not have", t.Name, a.RepID)
+		case a.RepID != 0 && seen[a.RepID]:
+			return Errorf(EINVALID, "Territory %q lists %s twice", t.Name, who)
+		case !(a.Share > 0) || a.Share > 100:
+			return Errorf(EINVALID, "Territory %q gives %s a share of %s%%; a share is more than 0%% and at most 100%%", t.Name, who, trimFloat(a.Share))
+		case a.RepID != 0 && !a.PlannedStart.IsZero():
+			return Errorf(EINVALID, "Territory %q gives %s a planned start; only a vacancy has one (a rep's start date is on the roster)", t.Name, who)
+		}
+		seen[a.RepID] = a.RepID != 0
+		sum += a.Share
+	}
+	if len(t.Reps) > 0 && math.Abs(sum-100) > shareTolerance {
+		return Errorf(EINVALID, "The shares of territory %q add up to %s%%, not 100%%", t.Name, trimFloat(sum))
+	}
+	return nil
+}
+
+// CheckRegions checks a scenario's regions (Scenario.Regions): IDs > 0 and
+// names unique, parents known, no loop, over-assignment finite and above
+// -100%. It returns an *Error with code EINVALID naming the first fault.
+func CheckRegions(s *Scenario) error {
+	ids := map[int64]bool{}
+	names := map[string]bool{}
+	for _, r := range s.Regions {
+		switch {
+		case r.ID <= 0 || ids[r.ID]:
+			return Errorf(EINVALID, "Region %q of scenario %q has a missing or duplicate ID %d", r.Name, s.Name, r.ID)
+		case strings.TrimSpace(r.Name) == "" || names[r.Name]:
+			return Errorf(EINVALID, "Scenario %q has an empty or duplicate region name %q", s.Name, r.Name)
+		case math.IsNaN(r.OverAssignPct) || math.IsInf(r.OverAssignPct, 0) || r.OverAssignPct <= -100:
+			return Errorf(EINVALID, "Region %q has an over-assignment of %g%%; it must be more than -100%%", r.Name, r.OverAssignPct)
+		}
+		ids[r.ID], names[r.Name] = true, true
+	}
+	for _, r := range s.Regions {
+		at, steps := r, 0
+		for at.ParentID != 0 {
+			up := s.Region(at.ParentID)
+			if up == nil {
+				return Errorf(EINVALID, "Region %q is under region %d, which scenario %q does not have", at.Name, at.ParentID, s.Name)
+			}
+			if steps++; steps > len(s.Regions) {
+				return Errorf(EINVALID, "The regions of scenario %q loop: %q is among its own parents", s.Name, r.Name)
+			}
+			at = *up
+		}
+	}
+	return nil
+}
+
+// CheckRep checks a rep's home base (valid WGS84 lon/lat), capacity (0 to
+// HoursPerYear hours a year) and annual cost (0 or more); it returns an
+// *Error with code EINVALID naming the rep.
+func CheckRep(r *Rep) error {
 	switch {
 	case r.HasHome && !ValidLonLat(r.HomeBase):
 		return Errorf(EINVALID, "Rep %q has an invalid home base %v; it must be a longitude in [-180, 180] and a latitude in [-90, 90] degrees", r.Name, r.HomeBase)

@@ -38,7 +38,7 @@ func smallPlan() *planner.Plan {
 		Reps: []planner.Rep{{ID: 1, Name: "Ada"}},
 		Scenarios: []planner.Scenario{{
 			ID: 1, Name: "Base",
-			Territories: []planner.Territory{{ID: 1, Name: "A", Color: "#4E79A7", RepID: 1}, {ID: 2, Name: "B", Color: "#F28E2B"}},
+			Territories: []planner.Territory{{ID: 1, Name: "A", Color: "#4E79A7", Reps: []planner.Assignment{{RepID: 1, Share: 100}}}, {ID: 2, Name: "B", Color: "#F28E2B"}},
 			Alignment:   map[string]int64{"u1": 1, "u2": 1, "u3": 2},
 		}},
 		ActiveScenario: 1,
@@ -132,11 +132,13 @@ func TestValidate(t *testing.T) {
 		"bad location":      {func(p *planner.Plan) { p.Accounts[0].Location = orb.Point{math.NaN(), 0} }, `Account "a" has an invalid location [NaN 0]`},
 		"no scenario":       {func(p *planner.Plan) { p.Scenarios = nil }, "The plan has no scenario"},
 		"alien territory":   {func(p *planner.Plan) { p.Scenarios[0].Alignment["u4"] = 9 }, `Scenario "Base" aligns unit "u4" to territory 9, which is not in that scenario`},
-		"unknown rep":       {func(p *planner.Plan) { p.Scenarios[0].Territories[1].RepID = 7 }, `Territory "B" names rep 7, which the plan does not have`},
-		"bad placement":     {func(p *planner.Plan) { p.Accounts[0].UnitCode, p.Accounts[0].Placement = "u1", planner.PlacedNone }, `Account "a" has placement "none" with unit "u1"`},
-		"unknown active":    {func(p *planner.Plan) { p.ActiveScenario = 5 }, "The active scenario 5 is not in the plan"},
-		"blank territory":   {func(p *planner.Plan) { p.Scenarios[0].Territories[1].Name = "  " }, `Scenario "Base" has an empty or duplicate territory name "  "`},
-		"duplicate name":    {func(p *planner.Plan) { p.Scenarios[0].Territories[1].Name = "A" }, `Scenario "Base" has an empty or duplicate territory name "A"`},
+		"unknown rep": {func(p *planner.Plan) {
+			p.Scenarios[0].Territories[1].Reps = []planner.Assignment{{RepID: 7, Share: 100}}
+		}, `Territory "B" names rep 7, which the plan does not have`},
+		"bad placement":   {func(p *planner.Plan) { p.Accounts[0].UnitCode, p.Accounts[0].Placement = "u1", planner.PlacedNone }, `Account "a" has placement "none" with unit "u1"`},
+		"unknown active":  {func(p *planner.Plan) { p.ActiveScenario = 5 }, "The active scenario 5 is not in the plan"},
+		"blank territory": {func(p *planner.Plan) { p.Scenarios[0].Territories[1].Name = "  " }, `Scenario "Base" has an empty or duplicate territory name "  "`},
+		"duplicate name":  {func(p *planner.Plan) { p.Scenarios[0].Territories[1].Name = "A" }, `Scenario "Base" has an empty or duplicate territory name "A"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := smallPlan()

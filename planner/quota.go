@@ -53,6 +53,13 @@ type QuotaSettings struct {
 	// each >= 0 and together 100. All zero means no seasonality (equal
 	// months). [QuarterSeason] builds it from fiscal-quarter percentages.
 	Season [12]float64 `json:"season"`
+	// HistoryField names the numeric custom field of the accounts that
+	// holds last year's sales, summed per territory for the weight of last
+	// year and for floors and ceilings ([TerritoryHistory]); "" when none.
+	HistoryField string `json:"history_field,omitempty"`
+	// Ramp is the ramp of new reps' quotas by month since start (see
+	// [RampSchedule]); empty means no ramp.
+	Ramp RampSchedule `json:"ramp,omitempty"`
 }
 
 // seasonTolerance is how far from 100 the season percentages may add up,
@@ -86,6 +93,9 @@ func (s QuotaSettings) Validate() error {
 		return Errorf(EINVALID, "The ceiling on change against last year must be more than -100%%, not %g%%", s.CeilingPct)
 	case s.FloorPct != 0 && s.CeilingPct != 0 && s.FloorPct > s.CeilingPct:
 		return Errorf(EINVALID, "The floor (%g%%) is above the ceiling (%g%%) on change against last year", s.FloorPct, s.CeilingPct)
+	}
+	if err := s.Ramp.Validate(); err != nil {
+		return err
 	}
 	return validateSeason(s.Season)
 }

@@ -77,7 +77,7 @@ func (p *Plan) NextScenarioName(prefix string) string {
 // above the largest in p; new territory IDs, one above the largest
 // territory ID over all of p's scenarios, then +2, +3, … in from's
 // territory order; the alignment remapped to those IDs; names, colours,
-// reps and drawn boundaries kept (boundaries copied, not shared). Units
+// reps, regions and drawn boundaries kept (copied, not shared). Units
 // that from aligns to a territory it does not have are left out of the
 // copy's alignment (white space). p is not changed: append the result to
 // p.Scenarios, or store it with planner/sqlite's AddScenarioEdit.
@@ -121,6 +121,7 @@ func (p *Plan) CopyScenario(from *Scenario, name string) (Scenario, error) {
 		if t.Boundary != nil {
 			t.Boundary = t.Boundary.Clone()
 		}
+		t.Reps = append([]Assignment(nil), t.Reps...)
 		if _, dup := newID[from.Territories[i].ID]; !dup { // the first of duplicate IDs wins
 			newID[from.Territories[i].ID] = t.ID
 		}
@@ -131,6 +132,8 @@ func (p *Plan) CopyScenario(from *Scenario, name string) (Scenario, error) {
 			c.Alignment[code] = id
 		}
 	}
+	// Region IDs are per scenario: the copy keeps them.
+	c.Regions = append([]Region(nil), from.Regions...)
 	return c, nil
 }
 

@@ -44,8 +44,8 @@ func movePlan() *planner.Plan {
 	p.Reps = []planner.Rep{{ID: 1, Name: "Ada"}, {ID: 2, Name: "Bo"}}
 	p.Scenarios = []planner.Scenario{
 		{ID: 1, Name: "Current", Territories: []planner.Territory{
-			{ID: 10, Name: "A", Color: "#4E79A7", RepID: 1},
-			{ID: 11, Name: "B", Color: "#F28E2B", RepID: 2},
+			{ID: 10, Name: "A", Color: "#4E79A7", Reps: []planner.Assignment{{RepID: 1, Share: 100}}},
+			{ID: 11, Name: "B", Color: "#F28E2B", Reps: []planner.Assignment{{RepID: 2, Share: 100}}},
 			{ID: 12, Name: "C", Color: "#59A14F", Boundary: orb.Polygon{rect(4.2, 0.2, 4.8, 0.8)}},
 		}, Alignment: map[string]int64{"u1": 10, "u2": 10, "u3": 11, "u4": 11}},
 		{ID: 2, Name: "Other", Territories: []planner.Territory{
@@ -64,8 +64,8 @@ func TestCopyScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := planner.Scenario{ID: 3, Name: "Balanced draft 1", Territories: []planner.Territory{
-		{ID: 22, Name: "A", Color: "#4E79A7", RepID: 1},
-		{ID: 23, Name: "B", Color: "#F28E2B", RepID: 2},
+		{ID: 22, Name: "A", Color: "#4E79A7", Reps: []planner.Assignment{{RepID: 1, Share: 100}}},
+		{ID: 23, Name: "B", Color: "#F28E2B", Reps: []planner.Assignment{{RepID: 2, Share: 100}}},
 		{ID: 24, Name: "C", Color: "#59A14F", Boundary: orb.Polygon{rect(4.2, 0.2, 4.8, 0.8)}},
 	}, Alignment: map[string]int64{"u1": 22, "u2": 22, "u3": 23, "u4": 23}}
 	if !reflect.DeepEqual(c, want) {

@@ -236,11 +236,18 @@ type TerritoryLoad struct {
 	// territory's located accounts, the territory having no rep or a rep
 	// without a home base (see [TerritoryWorkload]).
 	FromCentroid bool
-	// CapacityHours is the capacity RepsNeeded divides by: the rep's
-	// CapacityHours, else the model's default (hours per year).
+	// CapacityHours is the capacity of one full-time rep of the
+	// territory, which RepsNeeded divides by, in hours per year: the mean
+	// of its lines' capacities weighted by their shares (a rep's
+	// CapacityHours, else the model's default; a vacancy the default), or
+	// the model's default when nobody is assigned.
 	CapacityHours float64
-	// RepsAssigned is 1 when the territory has a rep, 0 when vacant.
+	// RepsAssigned is the full-time reps named on the territory: the sum of
+	// the named reps' shares ÷ 100 (1 for one rep, 0 when vacant).
 	RepsAssigned float64
+	// Vacancies is the full-time reps still to be hired: the sum of the
+	// vacancies' (TBH) shares ÷ 100.
+	Vacancies float64
 	// RepsNeeded is Hours / CapacityHours: full-time reps the workload
 	// takes.
 	RepsNeeded float64
@@ -295,7 +302,7 @@ func territoryOrigins(p *Plan, s *Scenario, owner []int64) map[int64]origin {
 	out := make(map[int64]origin, len(s.Territories))
 	means := map[int64]*sphereMean{}
 	for _, t := range s.Territories {
-		if r := p.Rep(t.RepID); r != nil && r.HasHome {
+		if r := p.Rep(t.LeadRep()); r != nil && r.HasHome {
 			out[t.ID] = origin{pt: r.HomeBase, ok: true}
 		} else {
 			means[t.ID] = &sphereMean{}
@@ -331,9 +338,20 @@ func TerritoryWorkload(p *Plan, s *Scenario, m WorkloadModel) []TerritoryLoad {
 		row[t.ID] = i
 		out[i].TerritoryID = t.ID
 		out[i].CapacityHours = m.Capacity()
-		if r := p.Rep(t.RepID); r != nil {
-			out[i].RepsAssigned = 1
-			out[i].CapacityHours = r.Capacity(m.Capacity())
+		capSum, shares := 0.0, 0.0
+		for _, a := range t.Reps {
+			c := m.Capacity()
+			if r := p.Rep(a.RepID); r != nil {
+				out[i].RepsAssigned += a.Share / 100
+				c = r.Capacity(m.Capacity())
+			} else {
+				out[i].Vacancies += a.Share / 100
+			}
+			capSum += a.Share * c
+			shares += a.Share
+		}
+		if shares > 0 && capSum > 0 {
+			out[i].CapacityHours = capSum / shares
 		}
 	}
 	owner := s.AccountTerritories(p)

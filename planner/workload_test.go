@@ -90,7 +90,7 @@ func workloadPlan() *planner.Plan {
 			Start: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), CapacityHours: 1000, AnnualCost: 150000}},
 		Scenarios: []planner.Scenario{{
 			ID: 1, Name: "Base",
-			Territories: []planner.Territory{{ID: 1, Name: "East", RepID: 1}, {ID: 2, Name: "West"}},
+			Territories: []planner.Territory{{ID: 1, Name: "East", Reps: []planner.Assignment{{RepID: 1, Share: 100}}}, {ID: 2, Name: "West"}},
 			Alignment:   map[string]int64{"u1": 1, "u2": 1, "u3": 2},
 		}},
 	}
@@ -261,7 +261,7 @@ func TestSampleWorkload(t *testing.T) {
 		{ID: 1, Name: "Boston", HomeBase: orb.Point{-71.0589, 42.3601}, HasHome: true, CapacityHours: 1800},
 		{ID: 2, Name: "No home"},
 	}
-	s.Territories[0].RepID, s.Territories[1].RepID = 1, 2
+	s.Territories[0].Reps, s.Territories[1].Reps = []planner.Assignment{{RepID: 1, Share: 100}}, []planner.Assignment{{RepID: 2, Share: 100}}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,15 @@ var Divisions = [9]string{
 	"South Atlantic", "East South Central", "West South Central", "Mountain", "Pacific",
 }
 
+// Regions are the four US Census regions (REGION codes 1 to 4); the
+// sample's territories report to them, as the Census groups divisions.
+var Regions = [4]string{"Northeast", "Midwest", "South", "West"}
+
+// divisionRegion is the Census region code of each division of Divisions:
+// New England and Middle Atlantic are in the Northeast, and so on
+// (Census Bureau, "Census Regions and Divisions of the United States").
+var divisionRegion = [9]int{1, 1, 2, 2, 3, 3, 3, 4, 4}
+
 // Source file names, used in error messages.
 const (
 	countiesFile   = "us-atlas_counties-10m.topo.json"
@@ -90,8 +99,11 @@ func Build(ctx context.Context, progress func(float64)) (*planner.Plan, error) {
 		}
 	}
 	colors := divisionColors(units, s.Alignment)
+	for r, name := range Regions {
+		s.Regions = append(s.Regions, planner.Region{ID: int64(r + 1), Name: name})
+	}
 	for d, name := range Divisions {
-		s.Territories = append(s.Territories, planner.Territory{ID: int64(d + 1), Name: name, Color: colors[d]})
+		s.Territories = append(s.Territories, planner.Territory{ID: int64(d + 1), Name: name, Color: colors[d], RegionID: int64(divisionRegion[d])})
 	}
 	p := &planner.Plan{
 		Name: Name,

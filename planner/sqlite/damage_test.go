@@ -229,7 +229,7 @@ func TestLoad_Emptied(t *testing.T) {
 	}{
 		{"rows deleted", damageStmts([]string{`DELETE FROM plan`, `DELETE FROM assignment`, `DELETE FROM territory`,
 			`DELETE FROM scenario`, `DELETE FROM account`, `DELETE FROM rep`, `DELETE FROM overlay`, `DELETE FROM unit`})},
-		{"tables dropped", damageStmts([]string{`DROP TABLE plan`, `DROP TABLE assignment`, `DROP TABLE territory`,
+		{"tables dropped", damageStmts([]string{`DROP TABLE plan`, `DROP TABLE assignment`, `DROP TABLE territory_rep`, `DROP TABLE territory`, `DROP TABLE region`,
 			`DROP TABLE scenario`, `DROP TABLE account`, `DROP TABLE rep`, `DROP TABLE overlay`, `DROP TABLE unit`})},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,14 +14,21 @@ import (
 
 // dropFormat4 turns a plan file of the current format back into format 3
 // (before custom fields), for the tests of older formats.
-// dropFormat8 undoes migration 0008 (quotas), dropFormat7 migrations 0008
+// dropFormat9 undoes migration 0009 (reps' shares, regions, hand-set
+// quotas), putting each territory's first rep back in territory.rep_id;
+// dropFormat8 also undoes migration 0008 (quotas), dropFormat7 migrations 0008
 // and 0007 (the rep roster's fields), dropFormat6 also 0006 (workload
 // model), dropFormat5 also 0005 (account match levels), and dropFormat4
 // also 0004 (custom fields), to make plans of older formats.
 var (
-	dropFormat8 = []string{`ALTER TABLE territory DROP COLUMN quota`, `ALTER TABLE plan DROP COLUMN quota_settings`}
+	dropFormat9 = []string{
+		`UPDATE territory SET rep_id = (SELECT rep_id FROM territory_rep WHERE territory_id = territory.id AND ord = 0)`,
+		`DROP TABLE territory_rep`, `DROP TABLE region`,
+		`ALTER TABLE territory DROP COLUMN region_id`, `ALTER TABLE territory DROP COLUMN quota_override`,
+	}
 	// Clipped, so that tests appending to one list never write into the
 	// backing array of another.
+	dropFormat8 = slices.Clip(slices.Concat(dropFormat9, []string{`ALTER TABLE territory DROP COLUMN quota`, `ALTER TABLE plan DROP COLUMN quota_settings`}))
 	dropFormat7 = slices.Clip(slices.Concat(dropFormat8, []string{
 		`ALTER TABLE rep DROP COLUMN role`, `ALTER TABLE rep DROP COLUMN manager`,
 		`ALTER TABLE rep DROP COLUMN home_lon`, `ALTER TABLE rep DROP COLUMN home_lat`,

@@ -16,7 +16,7 @@ import (
 const bordersOverlay = "borders"
 
 // tables are the tables that a plan file of the current schema has.
-var tables = []string{"plan", "unit", "overlay", "rep", "account", "scenario", "territory", "assignment"}
+var tables = []string{"plan", "unit", "overlay", "rep", "account", "scenario", "territory", "assignment", "region", "territory_rep"}
 
 // Load reads the whole plan and validates it with planner.Plan.Validate.
 // Units, accounts, reps, scenarios and territories come back in the order in
@@ -79,6 +79,9 @@ func (db *DB) load(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 		return nil, err
 	}
 	if err := loadScenarios(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	if err := loadCoverage(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
@@ -340,7 +343,7 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	// assignments only while they are enforced: the sqlite3 shell, for one,
 	// does not enforce them. Check.
 	rows, err = tx.QueryContext(ctx, `
-		SELECT id, scenario_id, name, color, rep_id, boundary, capacity, quota FROM territory ORDER BY ord, id`)
+		SELECT id, scenario_id, name, color, boundary, capacity, quota FROM territory ORDER BY ord, id`)
 	if err != nil {
 		return damagef(err, "the territory table cannot be read")
 	}
@@ -348,13 +351,11 @@ func loadScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	for n := 1; rows.Next(); n++ {
 		var t planner.Territory
 		var scenario int64
-		var rep sql.NullInt64
 		var boundary []byte
 		var quota sql.NullFloat64
-		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &rep, &boundary, &t.Capacity, &quota); err != nil {
+		if err := rows.Scan(&t.ID, &scenario, &t.Name, &t.Color, &boundary, &t.Capacity, &quota); err != nil {
 			return rowDamage("territory", n, err)
 		}
-		t.RepID = rep.Int64
 		t.Quota = measure(quota)
 		if boundary != nil {
 			if err := decodeWKB(boundary, &t.Boundary); err != nil {
@@ -478,7 +479,7 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 	}
 	err := db.update(ctx, func(tx *sql.Tx) error {
 		// Children first, so that no foreign key check has rows to look at.
-		for _, table := range []string{"plan", "assignment", "territory", "scenario", "account", "rep", "overlay", "unit"} {
+		for _, table := range []string{"plan", "assignment", "territory_rep", "territory", "region", "scenario", "account", "rep", "overlay", "unit"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("clear %s: %w", table, err)
 			}
@@ -607,7 +608,7 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 	}
 	defer scen.Close()
 	terr, err := tx.PrepareContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		INSERT INTO territory (id, scenario_id, ord, name, color, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare territory insert: %w", err)
 	}
@@ -624,9 +625,15 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 		if _, err := scen.ExecContext(ctx, s.ID, i, s.Name); err != nil {
 			return fmt.Errorf("insert scenario %d: %w", s.ID, err)
 		}
+		if err := insertRegions(ctx, tx, s); err != nil {
+			return err
+		}
 		for j, t := range s.Territories {
-			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
+			if _, err := terr.ExecContext(ctx, t.ID, s.ID, j, t.Name, t.Color, boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
 				return fmt.Errorf("insert territory %d: %w", t.ID, err)
+			}
+			if err := insertTerritoryCoverage(ctx, tx, &s.Territories[j]); err != nil {
+				return err
 			}
 		}
 		if len(s.Alignment) == 0 {

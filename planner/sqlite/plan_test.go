@@ -74,12 +74,12 @@ func SmallPlan() *planner.Plan {
 		},
 		Scenarios: []planner.Scenario{
 			{ID: 20, Name: "Current", Territories: []planner.Territory{
-				{ID: 202, Name: "South", Color: "#ff7f0e", RepID: 3},
+				{ID: 202, Name: "South", Color: "#ff7f0e", Reps: []planner.Assignment{{RepID: 3, Share: 100}}},
 				{ID: 201, Name: "North", Color: "#1f77b4"}, // vacant
 			}, Alignment: map[string]int64{"01001": 201, "01003": 202, "01005": 202}},
 			{ID: 10, Name: "Draft: split Georgia", Territories: []planner.Territory{
-				{ID: 101, Name: "North", Color: "#2ca02c", RepID: 1},
-				{ID: 103, Name: "East", Color: "#d62728", RepID: 3},
+				{ID: 101, Name: "North", Color: "#2ca02c", Reps: []planner.Assignment{{RepID: 1, Share: 100}}},
+				{ID: 103, Name: "East", Color: "#d62728", Reps: []planner.Assignment{{RepID: 3, Share: 100}}},
 			}, Alignment: map[string]int64{"01001": 101, "13001": 103}},
 			{ID: 30, Name: "Empty draft", Alignment: map[string]int64{}},
 		},
@@ -422,7 +422,7 @@ func LargePlan(units, accounts, territories int) *planner.Plan {
 	for k := range territories {
 		p.Reps = append(p.Reps, planner.Rep{ID: int64(k + 1), Name: fmt.Sprintf("Rep %d", k+1)})
 		s.Territories = append(s.Territories, planner.Territory{
-			ID: int64(k + 1), Name: fmt.Sprintf("Territory %d", k+1), Color: "#336699", RepID: int64(k + 1)})
+			ID: int64(k + 1), Name: fmt.Sprintf("Territory %d", k+1), Color: "#336699", Reps: []planner.Assignment{{RepID: int64(k + 1), Share: 100}}})
 	}
 	for i := range p.Units {
 		s.Alignment[p.Units[i].Code] = int64(i*territories/units + 1)

@@ -43,13 +43,15 @@ func decodeQuotaSettings(v sql.NullString) (*planner.QuotaSettings, error) {
 //   - quotas maps a territory ID of the scenario to its annual quota in the
 //     settings' currency (finite, 0 or more); the scenario's territories
 //     missing from it are left with no quota (Territory.Quota Unknown).
-//     Other scenarios' quotas are not changed.
+//     Other scenarios' quotas are not changed;
+//   - overridden names the territories whose quota was set by hand
+//     (Territory.QuotaOverride); the others' flags are cleared.
 //
 // Errors (*planner.Error): EINVALID for settings that fail
 // QuotaSettings.Validate or a negative or non-finite quota; ENOTFOUND when
 // the scenario does not exist or a territory ID is not one of its
 // territories. Nothing is written when it fails.
-func SetQuotasEdit(scenarioID int64, settings *planner.QuotaSettings, quotas map[int64]float64) Edit {
+func SetQuotasEdit(scenarioID int64, settings *planner.QuotaSettings, quotas map[int64]float64, overridden map[int64]bool) Edit {
 	return Edit{func(ctx context.Context, tx *sql.Tx) error {
 		if settings != nil {
 			if err := settings.Validate(); err != nil {
@@ -88,16 +90,21 @@ func SetQuotasEdit(scenarioID int64, settings *planner.QuotaSettings, quotas map
 		if len(missing) > 0 {
 			return planner.Errorf(planner.ENOTFOUND, "Territories %s are not in scenario %q", strings.Join(missing, ", "), scenario)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE territory SET quota = NULL WHERE scenario_id = ?`, scenarioID); err != nil {
+		for id, on := range overridden {
+			if _, ok := quotas[id]; on && !ok {
+				return planner.Errorf(planner.EINVALID, "Territory %d is marked as set by hand but has no quota", id)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE territory SET quota = NULL, quota_override = 0 WHERE scenario_id = ?`, scenarioID); err != nil {
 			return fmt.Errorf("clear quotas: %w", err)
 		}
-		stmt, err := tx.PrepareContext(ctx, `UPDATE territory SET quota = ? WHERE id = ?`)
+		stmt, err := tx.PrepareContext(ctx, `UPDATE territory SET quota = ?, quota_override = ? WHERE id = ?`)
 		if err != nil {
 			return fmt.Errorf("prepare quota update: %w", err)
 		}
 		defer stmt.Close()
 		for _, id := range ids {
-			if _, err := stmt.ExecContext(ctx, quotas[id], id); err != nil {
+			if _, err := stmt.ExecContext(ctx, quotas[id], overridden[id], id); err != nil {
 				return fmt.Errorf("set quota of territory %d: %w", id, err)
 			}
 		}

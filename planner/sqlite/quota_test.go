@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func TestSetQuotasEdit(t *testing.T) {
 	p.Scenarios[0].Territories[1].Quota = planner.Known(7) // left out below: cleared
 	MustReplace(t, db, p)
 	s := quotaSettings()
-	if err := db.Apply(ctx, sqlite.SetQuotasEdit(20, s, map[int64]float64{202: 26_400_000.5})); err != nil {
+	if err := db.Apply(ctx, sqlite.SetQuotasEdit(20, s, map[int64]float64{202: 26_400_000.5}, nil)); err != nil {
 		t.Fatal(err)
 	}
 	got := MustLoad(t, db)
@@ -52,7 +53,7 @@ func TestSetQuotasEdit(t *testing.T) {
 	comparePlans(t, want, got)
 
 	// nil settings remove them.
-	if err := db.Apply(ctx, sqlite.SetQuotasEdit(20, nil, nil)); err != nil {
+	if err := db.Apply(ctx, sqlite.SetQuotasEdit(20, nil, nil, nil)); err != nil {
 		t.Fatal(err)
 	}
 	got = MustLoad(t, db)
@@ -82,7 +83,7 @@ func TestSetQuotasEditErrors(t *testing.T) {
 		{"no scenario", 99, quotaSettings(), nil, planner.ENOTFOUND},
 		{"territory of another scenario", 20, quotaSettings(), map[int64]float64{202: 1, 101: 1}, planner.ENOTFOUND},
 	} {
-		err := db.Apply(ctx, sqlite.SetQuotasEdit(tc.scenario, tc.s, tc.q))
+		err := db.Apply(ctx, sqlite.SetQuotasEdit(tc.scenario, tc.s, tc.q, nil))
 		if planner.ErrorCode(err) != tc.code {
 			t.Errorf("%s: err = %v, want %s", tc.name, err, tc.code)
 		}
@@ -119,11 +120,11 @@ func TestMigrateFormat7(t *testing.T) {
 	rawExec(t, path, append(dropFormat8, `PRAGMA user_version = 7`)...)
 	db = MustOpenPath(t, path)
 	comparePlans(t, SmallPlan(), MustLoad(t, db))
-	if err := db.Apply(context.Background(), sqlite.SetQuotasEdit(20, quotaSettings(), map[int64]float64{201: 1000})); err != nil {
+	if err := db.Apply(context.Background(), sqlite.SetQuotasEdit(20, quotaSettings(), map[int64]float64{201: 1000}, nil)); err != nil {
 		t.Fatal(err)
 	}
 	got := MustLoad(t, db)
-	if got.Quota == nil || *got.Quota != *quotaSettings() || got.Scenarios[0].Territory(201).Quota != planner.Known(1000) {
+	if got.Quota == nil || !reflect.DeepEqual(*got.Quota, *quotaSettings()) || got.Scenarios[0].Territory(201).Quota != planner.Known(1000) {
 		t.Errorf("after migration: settings %+v, North quota %v", got.Quota, got.Scenarios[0].Territory(201).Quota)
 	}
 }

@@ -99,6 +99,12 @@ func InsertScenarioEdit(s planner.Scenario, index int) Edit {
 			s.ID, ord, s.Name); err != nil {
 			return fmt.Errorf("insert scenario: %w", err)
 		}
+		if err := planner.CheckRegions(&s); err != nil {
+			return err
+		}
+		if err := insertRegions(ctx, tx, &s); err != nil {
+			return err
+		}
 		for _, t := range s.Territories {
 			if err := addTerritory(ctx, tx, s.ID, t); err != nil {
 				return err

@@ -125,7 +125,7 @@ func TestScenarioEditErrors(t *testing.T) {
 	}
 	good := func() planner.Scenario {
 		return planner.Scenario{ID: 40, Name: "New", Territories: []planner.Territory{
-			{ID: 401, Name: "West", RepID: 1}, {ID: 402, Name: "East"},
+			{ID: 401, Name: "West", Reps: []planner.Assignment{{RepID: 1, Share: 100}}}, {ID: 402, Name: "East"},
 		}, Alignment: map[string]int64{"01001": 401, "13001": 402}}
 	}
 	with := func(f func(s *planner.Scenario)) planner.Scenario {
@@ -149,7 +149,7 @@ func TestScenarioEditErrors(t *testing.T) {
 		{"add: territory without ID", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) { s.Territories[1].ID = 0 })), planner.EINVALID, ""},
 		{"add: territory name twice", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) { s.Territories[1].Name = "West" })), planner.ECONFLICT, ""},
 		{"add: territory without name", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) { s.Territories[1].Name = "" })), planner.EINVALID, ""},
-		{"add: unknown rep", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) { s.Territories[1].RepID = 77 })), planner.ENOTFOUND, ""},
+		{"add: unknown rep", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) { s.Territories[1].Reps = []planner.Assignment{{RepID: 77, Share: 100}} })), planner.ENOTFOUND, ""},
 		{"add: open boundary", sqlite.AddScenarioEdit(with(func(s *planner.Scenario) {
 			s.Territories[0].Boundary = orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}
 		})), planner.EINVALID, ""},

@@ -189,14 +189,8 @@ func addTerritory(ctx context.Context, tx *sql.Tx, scenarioID int64, t planner.T
 	} else if taken {
 		return planner.Errorf(planner.ECONFLICT, "Scenario %q already has a territory named %q", scenario, t.Name)
 	}
-	if t.RepID != 0 {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM rep WHERE id = ?`, t.RepID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return planner.Errorf(planner.ENOTFOUND, "Rep %d is not in the plan", t.RepID)
-		} else if err != nil {
-			return fmt.Errorf("find rep: %w", err)
-		}
+	if err := checkAssignments(ctx, tx, t.Name, t.Reps); err != nil {
+		return err
 	}
 	{
 		var taken bool
@@ -212,9 +206,20 @@ func addTerritory(ctx context.Context, tx *sql.Tx, scenarioID int64, t planner.T
 		return fmt.Errorf("territory order: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO territory (id, scenario_id, ord, name, color, rep_id, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, scenarioID, ord, t.Name, t.Color, nullID(t.RepID), boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
+		INSERT INTO territory (id, scenario_id, ord, name, color, boundary, capacity, quota) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, scenarioID, ord, t.Name, t.Color, boundaryValue(t.Boundary), t.Capacity, nullMeasure(t.Quota)); err != nil {
 		return fmt.Errorf("insert territory: %w", err)
+	}
+	if t.RegionID != 0 {
+		var ok bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM region WHERE id = ? AND scenario_id = ?)`, t.RegionID, scenarioID).Scan(&ok); err != nil {
+			return fmt.Errorf("find region: %w", err)
+		} else if !ok {
+			return planner.Errorf(planner.ENOTFOUND, "Region %d is not in scenario %q", t.RegionID, scenario)
+		}
+	}
+	if err := insertTerritoryCoverage(ctx, tx, &t); err != nil {
+		return err
 	}
 	return nil
 }
