@@ -37,7 +37,7 @@ var rosterFieldInfo = [NumRosterFields]struct {
 	label string
 	names []string // normalised headers (see normHeader), best first
 }{
-	RosterName:          {"Name", []string{"name", "fullname", "repname", "rep", "salesrep", "salesrepname", "representative", "employeename", "employee", "username"}},
+	RosterName:          {"Name", []string{"name", "fullname", "repname", "rep", "salesrep", "salesrepname", "representative", "employeename", "employee", "salesagent", "agentname", "agent", "accountexecutive", "username"}},
 	RosterFirstName:     {"First name", []string{"firstname", "givenname", "first"}},
 	RosterLastName:      {"Last name", []string{"lastname", "surname", "familyname", "last"}},
 	RosterEmail:         {"Email", []string{"email", "emailaddress", "workemail", "businessemail", "mail"}},

@@ -206,3 +206,11 @@ func TestImportRosterProblems(t *testing.T) {
 		t.Errorf("D start %v", d.Start)
 	}
 }
+
+// The Maven CRM sales team file names its reps "sales_agent".
+func TestGuessRosterMappingSalesAgent(t *testing.T) {
+	m := planner.GuessRosterMapping([]string{"sales_agent", "manager", "regional_office"})
+	if m[planner.RosterName] != 0 || m[planner.RosterManager] != 1 {
+		t.Errorf("mapping %v", m)
+	}
+}

@@ -9,8 +9,14 @@
 //	meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
 //	    [--lock T1,T2] [--disruption 0.1] [--seed 1] [--by-capacity] [--scenario NAME]
 //	    [--into-scenario NAME | --replace] [--json]
+//	meridianctl workload --plan FILE.meridian [--rule RULE ...] [--json]
+//	meridianctl capacity --plan FILE.meridian [--scenario NAME] [--json]
+//	meridianctl quota --plan FILE.meridian [--target N] [--override T=N,...] [--ramp 0,25,50,75] [--write] [--json]
 //	meridianctl reps --plan FILE.meridian [--json]
-//	meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--json]
+//	meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--sheet S] [--map field=Column,...] [--skip-bad] [--json]
+//	meridianctl reps assign --plan FILE.meridian --territory NAME --reps "Ann Lee=60,TBH=40" [--start 2027-05-01]
+//
+// See the usage text (meridianctl help) for every flag.
 //
 // Errors go to standard error and the exit status is 1.
 package main
@@ -59,18 +65,28 @@ const usage = `usage:
       the first matching rule counts; travel = 2 x straight line x circuity / speed from the
       rep's home base); then print each territory's hours and the reps it needs. Balance on it
       with balance --metrics workload:5
+  meridianctl capacity --plan FILE.meridian [--scenario NAME] [--json]
+      how many reps to hire, and where: each territory's workload hours (the plan's workload
+      model, see workload), the reps it needs (hours / a full-time rep's capacity), the reps
+      assigned and open positions (TBH), the gap, utilisation and whole reps to hire, with the
+      regions and the total, then one line: "hire 5: West 3, South 2"
   meridianctl quota --plan FILE.meridian [--target 50000000] [--weights potential=0.6,history=0.4]
         [--history FIELD] [--overassign 10] [--floor -10] [--ceiling 25] [--rounding 1000]
-        [--season 20,25,25,30] [--fiscal-year 2027 --start-month 1] [--currency USD]
+        [--season 20,25,25,30] [--ramp 0,25,50,75] [--fiscal-year 2027 --start-month 1]
+        [--currency USD] [--override "Territory=amount,..."] [--clear-overrides]
         [--scenario NAME] [--write] [--json]
       allocate the company target over the territories by a weighted mix of their potential
       and last year's sales (FIELD: a numeric custom field of the accounts), with a floor and
       a ceiling on change against last year, rounded so that quotas sum exactly to target x
       (1 + over-assignment%); split by quarter with the season (4 quarter or 12 month
-      percentages in fiscal order); print each quota and how it was computed. Settings not
-      given are the plan's stored ones, else: rounding 1000, weights potential only (0.6/0.4
-      with --history), fiscal year from January of this year. --write stores the quotas and
-      settings in the plan
+      percentages in fiscal order); print each quota and how it was computed, and each rep's
+      quota when reps are assigned: their share of each territory's quota, ramped from their
+      start by --ramp (percent of full quota in the month of the start, the next month, ...;
+      100% after). --override sets quotas by hand (Territory= drops one); the others share the
+      rest. Quotas set by hand and stored in the plan are kept unless --clear-overrides.
+      Settings not given are the plan's stored ones (history field and ramp included), else:
+      rounding 1000, weights potential only (0.6/0.4 with --history), no ramp, fiscal year from
+      January of this year. --write stores the quotas, overrides and settings in the plan
   meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
         [--map field=Column,...] [--country CC] [--skip-bad] [--delete-removed] [--json]
       import accounts: columns guessed from their headers (fields: external_id, name,
@@ -87,12 +103,21 @@ const usage = `usage:
       canada-provinces, romania-counties); prints what was repaired or skipped
   meridianctl reps --plan FILE.meridian [--json]
       list the rep roster: role, manager, home base, start date, capacity, cost, territories
-  meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--json]
+  meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
+        [--map field=Column,...] [--skip-bad] [--json]
       import a rep roster: columns guessed from their headers (Name or First/Last Name, Email,
       Role/Title, Manager/Reports To, Home ZIP/Postal Code, Home Latitude/Longitude, Start Date,
-      Capacity (hours), Annual Cost); home bases geocoded offline by postal code in the plan's
-      country; merged by email, else name (IDs kept; reps not in the file are kept); prints
-      every problem by row and column
+      Capacity (hours), Annual Cost) or mapped with --map (fields: name, first_name, last_name,
+      email, role, manager, home_zip, home_latitude, home_longitude, start, capacity, cost);
+      home bases geocoded offline by postal code in the plan's country; merged by email, else
+      name (IDs kept; reps not in the file are kept); prints every problem by row and column.
+      A row that cannot be used (no name or email, an email twice) stops the import and nothing
+      is written, unless --skip-bad skips such rows
+  meridianctl reps assign --plan FILE.meridian --territory NAME --reps "Ann Lee=60,TBH=40"
+        [--start 2027-05-01] [--scenario NAME] [--json]
+      set who covers a territory: reps by roster name (or email; case ignored) with shares in
+      percent summing to 100, TBH for a vacancy (--start: its planned start); one name alone
+      means 100%; --reps "" leaves the territory to nobody
 `
 
 func main() {
@@ -171,11 +196,18 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var qa quotaArgs
 	qa.register(fs)
 	var aa accountArgs
-	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts)")
-	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts)")
+	fs.StringVar(&aa.sheet, "sheet", "", "sheet of an Excel workbook (import accounts, reps import)")
+	fs.StringVar(&aa.mapping, "map", "", "field=Column pairs, comma separated (import accounts, reps import)")
 	fs.StringVar(&aa.country, "country", "", "country of addresses without one (import accounts; default: the plan's, else US)")
-	fs.BoolVar(&aa.skipBad, "skip-bad", false, "skip rows that cannot be used instead of importing them unlocated (import accounts)")
+	fs.BoolVar(&aa.skipBad, "skip-bad", false, "skip rows that cannot be used instead of importing them unlocated (import accounts) or of stopping (reps import)")
 	fs.BoolVar(&aa.deleteRemoved, "delete-removed", false, "delete the plan's accounts no longer in the file (import accounts)")
+	var ra repsAssignArgs
+	fs.StringVar(&ra.territory, "territory", "", "territory name (reps assign)")
+	fs.Func("reps", `who covers the territory, "Name=share,..." with TBH for a vacancy; "" for nobody (reps assign)`, func(v string) error {
+		ra.reps, ra.repsGiven = v, true
+		return nil
+	})
+	fs.StringVar(&ra.start, "start", "", "planned start of the vacancies (TBH), YYYY-MM-DD (reps assign)")
 	cmd := args[0]
 	if cmd == "import" {
 		if len(args) < 2 || (args[1] != "geography" && args[1] != "accounts") {
@@ -184,13 +216,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cmd, args = "import "+args[1], args[1:]
 	}
-	if cmd == "reps" && len(args) > 1 && args[1] == "import" {
-		cmd, args = "reps import", args[1:]
+	if cmd == "reps" && len(args) > 1 && (args[1] == "import" || args[1] == "assign") {
+		cmd, args = "reps "+args[1], args[1:]
 	}
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "workload", "quota", "import geography", "import accounts", "reps", "reps import":
+	case "sample", "report", "export", "map", "balance", "workload", "capacity", "quota", "import geography", "import accounts", "reps", "reps import", "reps assign":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -236,7 +268,18 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *plan == "" || ga.file == "" {
 			return fmt.Errorf("reps import needs --plan FILE.meridian and --file F.csv|F.xlsx")
 		}
-		return cmdRepsImport(ctx, *plan, ga.file, *asJSON, stdout)
+		return cmdRepsImport(ctx, repsImportArgs{plan: *plan, file: ga.file, sheet: aa.sheet, mapping: aa.mapping, skipBad: aa.skipBad, asJSON: *asJSON}, stdout)
+	case "reps assign":
+		if *plan == "" {
+			return fmt.Errorf("reps assign needs --plan FILE.meridian")
+		}
+		ra.plan, ra.scenario, ra.asJSON = *plan, *scenario, *asJSON
+		return cmdRepsAssign(ctx, ra, stdout)
+	case "capacity":
+		if *plan == "" {
+			return fmt.Errorf("capacity needs --plan FILE.meridian")
+		}
+		return cmdCapacity(ctx, *plan, *scenario, *asJSON, stdout)
 	case "import geography":
 		if *plan == "" {
 			return fmt.Errorf("import geography needs --plan NEW.meridian")

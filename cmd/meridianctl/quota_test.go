@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestQuotaSample(t *testing.T) {
 	wantSettings := planner.QuotaSettings{FiscalYear: 2027, StartMonth: time.January, Currency: "USD", Target: 40_000_000,
 		OverAssignPct: 10, Rounding: 1000, WeightPotential: 1,
 		Season: planner.QuarterSeason([4]float64{20, 25, 25, 30}, time.January)}
-	if p.Quota == nil || *p.Quota != wantSettings {
+	if p.Quota == nil || !reflect.DeepEqual(*p.Quota, wantSettings) {
 		t.Errorf("stored settings %+v, want %+v", p.Quota, wantSettings)
 	}
 	for i, tr := range p.Active().Territories {
@@ -87,7 +88,7 @@ func TestQuotaSample(t *testing.T) {
 	// A second run needs no flags: the stored settings give the same quotas.
 	code, out, _ = ctl(t, "quota", "--plan", plan, "--json")
 	var again QuotaOut
-	if err := json.Unmarshal([]byte(out), &again); code != 0 || err != nil || again.Settings != q.Settings {
+	if err := json.Unmarshal([]byte(out), &again); code != 0 || err != nil || !reflect.DeepEqual(again.Settings, q.Settings) {
 		t.Fatalf("rerun: %d %v %+v", code, err, again.Settings)
 	}
 	for i := range again.Territories {
@@ -186,8 +187,8 @@ func TestQuotaErrors(t *testing.T) {
 		{[]string{"--target", "-5"}, "--target -5: the target must be zero or more"},
 		{[]string{"--target", "1000", "--season", "20,25,25,20"}, "--season \"20,25,25,20\": the percentages add up to 90%, not 100%"},
 		{[]string{"--target", "1000", "--season", "50,50"}, "give 4 quarter or 12 month percentages, not 2"},
-		{[]string{"--target", "1000", "--history", "Revenue"}, `--history "Revenue": the plan has no such custom field (it has: LY, Phone)`},
-		{[]string{"--target", "1000", "--history", "Phone"}, `--history "Phone": the field holds text, not numbers`},
+		{[]string{"--target", "1000", "--history", "Revenue"}, `--history: Last year's sales "Revenue": the plan has no such field (it has: LY, Phone)`},
+		{[]string{"--target", "1000", "--history", "Phone"}, `--history: Last year's sales "Phone": the field holds text, not numbers`},
 		{[]string{"--target", "1000", "--weights", "potential=0,history=0"}, "the weights are both zero"},
 		{[]string{"--target", "1000", "--weights", "size=1"}, "--weights \"size=1\": write potential=W,history=W"},
 		{[]string{"--target", "1000", "--floor", "30", "--ceiling", "20"}, "--floor 30% is above --ceiling 20%"},
@@ -207,5 +208,149 @@ func TestQuotaErrors(t *testing.T) {
 	}
 	if code, _, errOut := ctl(t, "quota"); code != 1 || !strings.Contains(errOut, "quota needs --plan") {
 		t.Errorf("no --plan: %d %q", code, errOut)
+	}
+}
+
+// quotaRepsPlan is historyPlan with reps: Ann Lee (started 2020) covers
+// North and half of South, Ben Ross (starts 15 April 2027) the other half
+// of South, and West is a vacancy planned to start on 1 July 2027.
+func quotaRepsPlan(t *testing.T) string {
+	t.Helper()
+	path := historyPlan(t)
+	db, err := sqlite.OpenExisting(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	if err := db.Apply(t.Context(),
+		sqlite.PutRepEdit(planner.Rep{ID: 1, Name: "Ann Lee", Email: "ann@example.com", Manager: "Mia Chen", Start: day(2020, 1, 6)}),
+		sqlite.PutRepEdit(planner.Rep{ID: 2, Name: "Ben Ross", Email: "ben@example.com", Manager: "Mia Chen", Start: day(2027, 4, 15)}),
+		sqlite.SetTerritoryRepsEdit(11, []planner.Assignment{{RepID: 1, Share: 100}}),
+		sqlite.SetTerritoryRepsEdit(12, []planner.Assignment{{RepID: 1, Share: 50}, {RepID: 2, Share: 50}}),
+		sqlite.SetTerritoryRepsEdit(13, []planner.Assignment{{Share: 100, PlannedStart: day(2027, 7, 1)}}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestQuotaRepsRampOverride sets West's quota by hand ($250,000) and a
+// ramp of 0/25/50/75%. North and South share the other $750,000 by
+// potential 1:3: 187,500 and 562,500, rounded to thousands with the
+// missing one to the earlier of the tied remainders: 188,000 and 562,000.
+// Reps (equal months, fiscal year 2027 from January): Ann Lee 188,000 +
+// 50% of 562,000 = 469,000, no ramp (started 2020); Ben Ross 281,000 ×
+// (0 + .25 + .5 + .75 + 5 × 1)/12 = 152,208.33 (April is month 0, nothing
+// before); the vacancy in West 250,000 × (0 + .25 + .5 + .75 + 1 + 1)/12
+// = 72,916.67 (July is month 0). The override, the ramp and the history
+// field are stored and reused; --clear-overrides drops the override.
+func TestQuotaRepsRampOverride(t *testing.T) {
+	plan := quotaRepsPlan(t)
+	args := []string{"quota", "--plan", plan, "--target", "1000000", "--rounding", "1000", "--fiscal-year", "2027", "--start-month", "1",
+		"--currency", "USD", "--ramp", "0,25,50,75", "--override", "west=250,000", "--write"}
+	code, out, errOut := ctl(t, append(args, "--json")...)
+	var q QuotaOut
+	if err := json.Unmarshal([]byte(out), &q); code != 0 || err != nil || !q.Written {
+		t.Fatalf("quota: %d %v %q", code, err, errOut)
+	}
+	wantQ := []float64{188_000, 562_000, 250_000}
+	for i, l := range q.Territories {
+		if l.Quota != wantQ[i] || l.Overridden != (i == 2) {
+			t.Errorf("%s: %.2f overridden %v, want %.0f; %s", l.Territory, l.Quota, l.Overridden, wantQ[i], l.Explain)
+		}
+	}
+	if q.Totals.Quota != 1_000_000 || q.Totals.Overridden != 250_000 || q.Totals.Gap != 0 {
+		t.Errorf("totals %+v", q.Totals)
+	}
+	wantReps := []struct {
+		name              string
+		full, ramp, quota float64
+		start             string
+	}{
+		{"Ann Lee", 469_000, 1, 469_000, "2020-01-06"},
+		{"Ben Ross", 281_000, 152_208.33 / 281_000, 152_208.33, "2027-04-15"},
+		{"TBH (West)", 250_000, 72_916.67 / 250_000, 72_916.67, "2027-07-01"},
+	}
+	if len(q.Reps) != 3 {
+		t.Fatalf("reps %+v", q.Reps)
+	}
+	for i, w := range wantReps {
+		r := q.Reps[i]
+		if r.Name != w.name || r.FullQuota != w.full || r.Quota != w.quota || math.Abs(r.RampFactor-w.ramp) > 1e-12 || r.Start != w.start {
+			t.Errorf("rep %d: %+v, want %+v", i, r, w)
+		}
+	}
+	if q.Reps[0].Territories != "North, South 50%" || q.Reps[0].Manager != "Mia Chen" || q.Reps[2].RepID != 0 {
+		t.Errorf("reps %+v", q.Reps)
+	}
+	p := loadPlan(t, plan)
+	if p.Quota == nil || !reflect.DeepEqual(p.Quota.Ramp, planner.RampSchedule{0, 0.25, 0.5, 0.75}) {
+		t.Fatalf("stored settings %+v", p.Quota)
+	}
+	for i, tr := range p.Active().Territories {
+		if tr.Quota != planner.Known(wantQ[i]) || tr.QuotaOverride != (i == 2) {
+			t.Errorf("stored %s: %v override %v", tr.Name, tr.Quota, tr.QuotaOverride)
+		}
+	}
+	// BuildQuotaPlan on the stored plan gives the reps' quotas printed.
+	qp, err := planner.BuildQuotaPlan(p, p.Active())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range qp.Reps {
+		if r.Quota != q.Reps[i].Quota {
+			t.Errorf("BuildQuotaPlan %s: %.2f, printed %.2f", r.Name, r.Quota, q.Reps[i].Quota)
+		}
+	}
+
+	// A re-run with a new target keeps West's override and the ramp.
+	code, out, errOut = ctl(t, "quota", "--plan", plan, "--target", "1400000")
+	for _, w := range []string{"*$250,000", "* set by hand: $250,000 in all; kept by later runs until --clear-overrides",
+		"Ramp of new reps by month since start: 0%, 25%, 50%, 75%, then 100%", "Reps' quotas", "Ben Ross",
+		"ramped from start on 2027-04-15: 54.2% of full quota"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("re-run lacks %q: %d %q\n%s", w, code, errOut, out)
+		}
+	}
+	// North and South share 1,150,000 by 1:3: 287,500 and 862,500 → 288,000 and 862,000.
+	if !strings.Contains(out, "$288,000") || !strings.Contains(out, "$862,000") {
+		t.Errorf("re-run quotas:\n%s", out)
+	}
+
+	// --clear-overrides allocates West again (0.2/0.6/0.2 of 1,000,000) and
+	// --history stores the field: North has last year 300,000.
+	code, out, errOut = ctl(t, "quota", "--plan", plan, "--clear-overrides", "--history", "LY", "--weights", "potential=1", "--write", "--json")
+	var c QuotaOut
+	if err := json.Unmarshal([]byte(out), &c); code != 0 || err != nil {
+		t.Fatalf("--clear-overrides: %d %v %q", code, err, errOut)
+	}
+	for i, want := range []float64{200_000, 600_000, 200_000} {
+		if l := c.Territories[i]; l.Quota != want || l.Overridden {
+			t.Errorf("cleared %s: %.0f %v, want %.0f", l.Territory, l.Quota, l.Overridden, want)
+		}
+	}
+	p = loadPlan(t, plan)
+	if p.Quota.HistoryField != "LY" || p.Active().Territories[2].QuotaOverride {
+		t.Errorf("stored history field %q, West override %v", p.Quota.HistoryField, p.Active().Territories[2].QuotaOverride)
+	}
+	code, out, _ = ctl(t, "quota", "--plan", plan, "--json")
+	var h QuotaOut
+	if err := json.Unmarshal([]byte(out), &h); code != 0 || err != nil || h.HistoryField != "LY" || h.Territories[0].History == nil || *h.Territories[0].History != 300_000 {
+		t.Errorf("history reused: %d %v %+v", code, err, h.Territories)
+	}
+
+	for _, e := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--ramp", "0,150"}, `--ramp "0,150": month 2 since start, "150", is not a percentage from 0 to 100`},
+		{[]string{"--override", "Nowhere=5"}, `--override: scenario "Base" has no territory "Nowhere" (it has: North, South, West)`},
+		{[]string{"--override", "North=-5"}, `the quota of North must be an amount, zero or more, not "-5"`},
+		{[]string{"--override", "North=5,north=6"}, "names North twice"},
+	} {
+		if code, _, errOut := ctl(t, append([]string{"quota", "--plan", plan}, e.args...)...); code != 1 || !strings.Contains(errOut, e.msg) {
+			t.Errorf("%v: %d %q, want %q", e.args, code, errOut, e.msg)
+		}
 	}
 }
