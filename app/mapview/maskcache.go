@@ -211,7 +211,10 @@ func (w *worker) borderOf(job *renderJob, e *maskEntry, start int) {
 		nr := len(ring)
 		for q := 0; q+1 < nr; q += 2 {
 			if edge[q/2] {
-				nq := (q + 2) % nr
+				nq := q + 2 // the next vertex; a comparison, not a (slow) division
+				if nq >= nr {
+					nq = 0
+				}
 				w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW, true)
 			}
 		}
@@ -250,18 +253,25 @@ func (w *worker) drawBorderPlots(job *renderJob, clip image.Rectangle, e *maskEn
 	// Byte offset of the frame's origin (negative when the frame starts a
 	// row above the image: those rows are skipped).
 	base := (fy0-dst.Rect.Min.Y)*dst.Stride + (fx0-dst.Rect.Min.X)*4
-	stride, pix := dst.Stride, dst.Pix
-	src, inv := &lut.src, &lut.inv
+	blendPlots(dst.Pix, base, dst.Stride, b, r0, r1, lut)
+}
+
+// blendPlots blends, with colour lut, the plots of b (packed as in
+// maskEntry.border) of rows r0..r1-1 of a frame whose origin is at byte
+// offset base of pix (row stride stride). It is apart from drawBorderPlots
+// so that its loop keeps its variables in registers.
+func blendPlots(pix []uint8, base, stride int, b []uint64, r0, r1 int, lut *blendLUT) {
+	base += r0 * stride
 	rows := uint(r1 - r0)
 	for _, p := range b {
-		r := int(p >> 40)
-		if uint(r-r0) >= rows {
+		r := uint(p>>40) - uint(r0)
+		if r >= rows {
 			continue
 		}
-		off := base + r*stride + 4*int(uint32(p>>8))
+		off := base + int(r)*stride + 4*int(uint32(p>>8))
 		d := pix[off : off+4 : off+4]
 		a := uint8(p)
-		binary.LittleEndian.PutUint32(d, src[a]+scale4(binary.LittleEndian.Uint32(d), inv[a]))
+		binary.LittleEndian.PutUint32(d, lut.src[a]+scale4(binary.LittleEndian.Uint32(d), lut.inv[a]))
 	}
 }
 
@@ -349,9 +359,20 @@ func (w *worker) areaPixels(job *renderJob, i int) (it *simpItem, t xform, start
 		return it, t, start, startEdge, 0, 0, 0, 0
 	}
 	minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
-	for k := 2; k < len(pts); k += 2 {
-		minX, maxX = min(minX, pts[k]), max(maxX, pts[k])
-		minY, maxY = min(minY, pts[k+1]), max(maxY, pts[k+1])
+	for k := 2; k+1 < len(pts); k += 2 {
+		// Comparisons rather than min and max, which also order NaNs and
+		// signed zeros: the coordinates are finite, and this is cheaper.
+		x, y := pts[k], pts[k+1]
+		if x < minX {
+			minX = x
+		} else if x > maxX {
+			maxX = x
+		}
+		if y < minY {
+			minY = y
+		} else if y > maxY {
+			maxY = y
+		}
 	}
 	ox, oy = int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
 	mw, mh = int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy

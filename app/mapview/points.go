@@ -94,9 +94,12 @@ type sprite struct {
 	px [16][]uint32
 	// runs and blends of each phase; those of sprite row y are
 	// runs[k][runRow[k][y]:runRow[k][y+1]], and likewise for blends.
-	runs    [16][]spriteOp
-	blends  [16][]spriteOp
-	runRow  [16][]int32
+	runs   [16][]spriteOp
+	blends [16][]spriteOp
+	runRow [16][]int32
+	// bl[k] is blends[k] without what only clipped sprites need (see
+	// blendPx).
+	bl      [16][]blendPx
 	blndRow [16][]int32
 	stride  int
 }
@@ -108,6 +111,14 @@ type spriteOp struct {
 	off, n int32
 	dx, dy uint16
 	v      uint32
+}
+
+// blendPx is a blend step (see spriteOp) reduced to what drawing an
+// unclipped sprite needs: half the size of a spriteOp, so that the blend
+// loop, which does most of the point layer's work, reads less memory.
+type blendPx struct {
+	off int32
+	v   uint32
 }
 
 // opsFor makes sp's runs and blends for a row stride (bytes).
@@ -138,6 +149,11 @@ func (sp *sprite) opsFor(stride int) {
 			}
 		}
 		sp.runs[k], sp.blends[k] = runs, blends
+		bl := sp.bl[k][:0]
+		for _, op := range blends {
+			bl = append(bl, blendPx{off: op.off, v: op.v})
+		}
+		sp.bl[k] = bl
 		sp.runRow[k] = append(runRow, int32(len(runs)))
 		sp.blndRow[k] = append(blndRow, int32(len(blends)))
 	}
@@ -281,18 +297,8 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 			// may be outside dst.Pix (sprite rows above the image); only
 			// the offsets of rows in the strip are used.
 			base := dst.PixOffset(mx, my)
-			for _, op := range sp.runs[k][sp.runRow[k][r0]:sp.runRow[k][r1]] {
-				o := base + int(op.off)
-				run := pix[o : o+4*int(op.n)]
-				for q := 0; q+4 <= len(run); q += 4 {
-					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
-				}
-			}
-			for _, op := range sp.blends[k][sp.blndRow[k][r0]:sp.blndRow[k][r1]] {
-				o := base + int(op.off)
-				p := pix[o : o+4 : o+4]
-				binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), op.v))
-			}
+			storeRuns(pix, base, sp.runs[k][sp.runRow[k][r0]:sp.runRow[k][r1]])
+			blendPxs(pix, base, sp.bl[k][sp.blndRow[k][r0]:sp.blndRow[k][r1]])
 			continue
 		}
 		// Clipped at a side of the image: op by op.
@@ -317,5 +323,29 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 				}
 			}
 		}
+	}
+}
+
+// storeRuns stores the runs of a sprite whose top-left pixel is at byte
+// offset base of pix. It and blendPxs are apart from drawPoints so that
+// their loops, which do most of the point layer's work, keep their
+// variables in registers.
+func storeRuns(pix []uint8, base int, runs []spriteOp) {
+	for _, op := range runs {
+		o := base + int(op.off)
+		run := pix[o : o+4*int(op.n)]
+		for q := 0; q+4 <= len(run); q += 4 {
+			binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+		}
+	}
+}
+
+// blendPxs composites the blend steps bl of a sprite whose top-left pixel
+// is at byte offset base of pix.
+func blendPxs(pix []uint8, base int, bl []blendPx) {
+	for _, b := range bl {
+		o := base + int(b.off)
+		p := pix[o : o+4 : o+4]
+		binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), b.v))
 	}
 }

@@ -195,29 +195,36 @@ func (s *spanScratch) buildSpans(it *simpItem, t xform, ya, yb int, xlo, xhi flo
 // image row ya+r+dy and span columns are shifted by dx; spans are clamped
 // to dst's columns.
 func fillSpans(dst *image.RGBA, rows, sp []int32, ya, dx, dy, y0, y1 int, p uint32) {
+	if y0 >= y1 {
+		return
+	}
 	minX, maxX := dst.Rect.Min.X, dst.Rect.Max.X
 	p2 := uint64(p) | uint64(p)<<32
-	for y := y0; y < y1; y++ {
-		r := y - dy - ya
-		s, e := rows[r], rows[r+1]
-		if s == e {
-			continue
-		}
-		base := dst.PixOffset(0, y)
-		for k := s; k < e; k += 2 {
+	// rs[j] starts the spans of image row y0+j; o is the byte offset of
+	// that row's column 0 (not necessarily in the image).
+	rs := rows[y0-dy-ya : y1-dy-ya+1]
+	o := dst.PixOffset(minX, y0) - 4*minX
+	pix := dst.Pix
+	for j := 0; j+1 < len(rs); j, o = j+1, o+dst.Stride {
+		for k := rs[j]; k < rs[j+1]; k += 2 {
 			a, b := max(int(sp[k])+dx, minX), min(int(sp[k+1])+dx, maxX)
 			if a >= b {
 				continue
 			}
-			d := dst.Pix[base+4*(a-dst.Rect.Min.X) : base+4*(b-dst.Rect.Min.X)]
-			for len(d) >= 16 {
-				binary.LittleEndian.PutUint64(d, p2)
-				binary.LittleEndian.PutUint64(d[8:], p2)
-				d = d[16:]
+			d := pix[o+4*a : o+4*b]
+			q := 0
+			for ; q+32 <= len(d); q += 32 {
+				s := d[q : q+32 : q+32]
+				binary.LittleEndian.PutUint64(s, p2)
+				binary.LittleEndian.PutUint64(s[8:], p2)
+				binary.LittleEndian.PutUint64(s[16:], p2)
+				binary.LittleEndian.PutUint64(s[24:], p2)
 			}
-			for len(d) >= 4 {
-				binary.LittleEndian.PutUint32(d, p)
-				d = d[4:]
+			for ; q+8 <= len(d); q += 8 {
+				binary.LittleEndian.PutUint64(d[q:q+8:q+8], p2)
+			}
+			if q < len(d) {
+				binary.LittleEndian.PutUint32(d[q:q+4:q+4], p)
 			}
 		}
 	}

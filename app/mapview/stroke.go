@@ -50,7 +50,10 @@ func (w *worker) hairRing(dst *image.RGBA, clip image.Rectangle, ring []float32,
 		if !edge[q/2] {
 			continue
 		}
-		e := (q + 2) % n
+		e := q + 2
+		if e >= n {
+			e = 0
+		}
 		w.hairPlots(clip, float64(ring[q]), float64(ring[q+1]), float64(ring[e]), float64(ring[e+1]), width, false)
 	}
 	base := dst.PixOffset(clip.Min.X, clip.Min.Y)
@@ -95,14 +98,14 @@ func (w *worker) hairPlots(frame image.Rectangle, ax, ay, bx, by float64, width 
 	slope := dy / dx
 	ink := width * 255 * math.Sqrt(1+slope*slope)
 	ink = min(ink, 255)
-	// Major-axis range of the frame, and the shifts that pack a (major,
-	// minor) pixel.
+	// Major-axis range of the frame, and the place values of a (major,
+	// minor) pixel in a plot.
 	lo, hi := frame.Min.X, frame.Max.X
 	mlo, mhi := frame.Min.Y, frame.Max.Y
-	majShift, minShift := uint(8), uint(40)
+	var majUnit, minUnit uint64 = 1 << 8, 1 << 40
 	if steep {
 		lo, hi, mlo, mhi = frame.Min.Y, frame.Max.Y, frame.Min.X, frame.Max.X
-		majShift, minShift = 40, 8
+		majUnit, minUnit = 1<<40, 1<<8
 	}
 	const off = 1 << 40         // floor by truncation of positive values
 	i0 := int(ax-0.5+off) - off // ceil(ax-0.5)
@@ -121,25 +124,38 @@ func (w *worker) hairPlots(frame image.Rectangle, ax, ay, bx, by float64, width 
 	if cap(w.hp)-n < 2*(i1-i0) {
 		w.hp = slices.Grow(w.hp, 2*(i1-i0))
 	}
-	hp := w.hp[:n+2*(i1-i0)]
 	yy := ay + (float64(i0)+0.5-ax)*slope - 0.5
-	for i := i0; i < i1; i++ {
+	n = wuPlots(w.hp[:n+2*(i1-i0)], n, i1-i0, yy, slope, ink, uint64(i0-lo)*majUnit, majUnit, minUnit, mlo, uint(mhi-mlo))
+	w.hp = w.hp[:n]
+}
+
+// wuPlots is the loop of hairPlots: it stores from hp[n] on the plots of
+// steps major steps, the first at major place value maj (majUnit more for
+// each next one) and minor coordinate yy (slope more for each next one),
+// with minor rows mlo..mlo+span-1 of the frame kept, and returns the new
+// length. It is apart from hairPlots so that its loop keeps its variables
+// in registers.
+func wuPlots(hp []uint64, n, steps int, yy, slope, ink float64, maj, majUnit, minUnit uint64, mlo int, span uint) int {
+	const off = 1 << 40 // floor by truncation of positive values
+	ink0 := uint64(int32(ink + 0.5))
+	for range steps {
 		ri := int(yy+off) - off
 		f := yy - float64(ri)
 		yy += slope
 		a1 := uint64(int32(ink*f + 0.5))
-		a0 := uint64(int32(ink+0.5)) - a1
-		maj := uint64(i-lo) << majShift
-		if uint(ri-mlo) < uint(mhi-mlo) && a0 > 0 {
-			hp[n] = maj | uint64(ri-mlo)<<minShift | a0
+		a0 := ink0 - a1
+		m := uint(ri - mlo)
+		if m < span && a0 > 0 {
+			hp[n] = maj | uint64(m)*minUnit | a0
 			n++
 		}
-		if uint(ri+1-mlo) < uint(mhi-mlo) && a1 > 0 {
-			hp[n] = maj | uint64(ri+1-mlo)<<minShift | a1
+		if m+1 < span && a1 > 0 {
+			hp[n] = maj | uint64(m+1)*minUnit | a1
 			n++
 		}
+		maj += majUnit
 	}
-	w.hp = hp[:n]
+	return n
 }
 
 // The stroke coverage buffer: strokes of one layer (overlay lines, or area
@@ -215,7 +231,10 @@ func (c *covBuf) strokePath(xy []float32, edge []bool, closed bool, hw float64) 
 		if edge != nil && !edge[s] {
 			continue
 		}
-		e := (s + 1) % n
+		e := s + 1
+		if e == n {
+			e = 0
+		}
 		ax, ay, bx, by := float64(xy[2*s]), float64(xy[2*s+1]), float64(xy[2*e]), float64(xy[2*e+1])
 		if hw <= thinLineMaxHW {
 			c.thinLine(ax, ay, bx, by, hw)
