@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -66,14 +65,9 @@ func (m *Meridian) newAccountsView() *accountsView {
 	av.label.Truncation = fyne.TextTruncateEllipsis
 	av.table = widget.NewTableWithHeaders(
 		func() (int, int) { return av.rowCount(), len(av.columns) },
-		func() fyne.CanvasObject {
-			text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-			text.TextSize = theme.TextSize() - 1
-			return container.NewPadded(text)
-		},
+		newTextCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			text := o.(*fyne.Container).Objects[0].(*canvas.Text)
-			text.Color = theme.Color(theme.ColorNameForeground)
+			text := textCell(o)
 			text.Text = ""
 			if i, ok := av.accountAt(id.Row); ok && id.Col >= 0 && id.Col < len(av.columns) {
 				c := &av.columns[id.Col]
@@ -82,25 +76,13 @@ func (m *Meridian) newAccountsView() *accountsView {
 			}
 			text.Refresh()
 		})
-	av.table.ShowHeaderColumn = false
-	av.table.StickyColumnCount = 1 // the name stays while custom fields scroll by
-	av.table.CreateHeader = func() fyne.CanvasObject {
-		text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-		text.TextStyle = fyne.TextStyle{Bold: true}
-		text.TextSize = theme.TextSize() - 1
-		return container.NewPadded(text)
-	}
-	av.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		text := o.(*fyne.Container).Objects[0].(*canvas.Text)
-		text.Color = theme.Color(theme.ColorNameForeground)
-		text.Text = ""
-		if id.Col >= 0 && id.Col < len(av.columns) {
-			c := &av.columns[id.Col]
-			text.Text = fitText(c.title, c.width-2*theme.Padding(), text.TextSize, text.TextStyle)
-			text.Alignment = alignment(c.trailing)
+	setBoldHeader(av.table, func(col int) (columnHeader, bool) {
+		if col >= len(av.columns) {
+			return columnHeader{}, false
 		}
-		text.Refresh()
-	}
+		c := &av.columns[col]
+		return columnHeader{c.title, c.width, c.trailing}, true
+	})
 	av.content = container.NewBorder(av.label, nil, nil, nil, av.table)
 	return av
 }

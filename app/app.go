@@ -9,7 +9,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,12 +17,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/meridianplan/meridian/app/mapview"
@@ -67,6 +63,9 @@ type Meridian struct {
 	tabs        *container.AppTabs // beside the map: Territories, Balance
 	bv          *balanceView       // the Balance tab
 	av          *accountsView      // the Accounts tab
+	rv          *repsView          // the Reps tab
+	cv          *capacityView      // the Capacity tab
+	qv          *quotaView         // the Quotas tab
 	// The Scenario menu: its fixed items, then one per scenario.
 	scenarioMenu                     *fyne.Menu
 	copyItem, renameItem, deleteItem *fyne.MenuItem
@@ -137,16 +136,17 @@ func New(a fyne.App) *Meridian {
 
 	m.bv = m.newBalanceView()
 	m.av = m.newAccountsView()
+	m.rv = m.newRepsView()
+	m.cv = m.newCapacityView()
+	m.qv = m.newQuotaView()
 	m.tabs = container.NewAppTabs(
 		container.NewTabItem("Territories", container.NewBorder(nil, m.summary, nil, nil, m.table)),
 		container.NewTabItem("Balance", m.bv.content),
-		container.NewTabItem("Accounts", m.av.content))
-	// The scenario selector sits at the right end of the tab bar, whose
-	// tabs are at its left: the map's toolbar has no room left for it.
-	wide := canvas.NewRectangle(color.Transparent) // room for a scenario's name
-	wide.SetMinSize(fyne.NewSize(210, 0))
-	side := container.NewStack(m.tabs, container.NewVBox(
-		container.NewHBox(layout.NewSpacer(), widget.NewLabel("Scenario:"), container.NewStack(wide, m.ed.scenario))))
+		container.NewTabItem("Accounts", m.av.content),
+		container.NewTabItem("Reps", m.rv.content),
+		container.NewTabItem("Capacity", m.cv.content),
+		container.NewTabItem("Quotas", m.qv.content))
+	side := m.sidePane()
 	mapPane := container.NewBorder(m.toolbarRow(), nil, nil, nil,
 		container.NewStack(m.mapWithLegend(), container.NewCenter(m.placeholder)))
 	split := container.NewHSplit(mapPane, side)
@@ -189,6 +189,8 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	saveAs.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod | fyne.KeyModifierShift}
 	importAccounts := fyne.NewMenuItem("Import accounts…", m.showImportAccounts)
 	importAccounts.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: mod}
+	importRoster := fyne.NewMenuItem("Import rep roster…", m.showImportRoster)
+	importQuotas := fyne.NewMenuItem("Import quotas from Excel…", m.showImportQuotas)
 	export := fyne.NewMenuItem("Export to Excel…", m.showExport)
 	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: mod}
 	picture := fyne.NewMenuItem("Export map picture (PNG)…", m.showExportPicture)
@@ -221,12 +223,12 @@ func (m *Meridian) mainMenu() *fyne.MainMenu {
 	showBalance := fyne.NewMenuItem("Show balance", m.showBalance)
 	optimize := fyne.NewMenuItem("Optimize…", m.showOptimize)
 	repair := fyne.NewMenuItem("Repair contiguity", m.repairContiguity)
-	m.needsPlan = []*fyne.MenuItem{saveAs, importAccounts, export, picture, fit, zoomT, present,
+	m.needsPlan = []*fyne.MenuItem{saveAs, importAccounts, importRoster, importQuotas, export, picture, fit, zoomT, present,
 		m.copyItem, m.renameItem, m.deleteItem, showBalance, optimize, repair}
 	for _, item := range m.needsPlan {
 		item.Disabled = true
 	}
-	file := fyne.NewMenu("File", newPlan, newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), importAccounts, export, picture, fyne.NewMenuItemSeparator(), quit)
+	file := fyne.NewMenu("File", newPlan, newItem, openItem, saveAs, fyne.NewMenuItemSeparator(), importAccounts, importRoster, importQuotas, export, picture, fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit", m.undoItem, m.redoItem)
 	view := fyne.NewMenu("View", fit, zoomT, fyne.NewMenuItemSeparator(), legend, present)
 	m.scenarioMenu = fyne.NewMenu("Scenario", m.scenarioMenuItems()...)
@@ -352,6 +354,9 @@ func (m *Meridian) show(s *session) {
 	m.mapView.FitAll()
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.av.setOwners(s.plan, s.scenario, s.derived.accountOwner)
+	m.rv.set(s)
+	m.cv.set(s)
+	m.qv.set(s)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
 	m.bv.set(s.plan, s.balance)
 	if !s.balanceQ.same(m.bv.query()) {
@@ -374,32 +379,7 @@ func (m *Meridian) show(s *session) {
 }
 
 func (m *Meridian) showOpen() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			m.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		m.open(path)
-	}, m.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{PlanExtension}))
-	m.setDialogLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
-
-// setDialogLocation starts a file dialog in the open plan's folder.
-func (m *Meridian) setDialogLocation(d *dialog.FileDialog) {
-	if m.session == nil {
-		return
-	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.session.db.Path))); err == nil {
-		d.SetLocation(l)
-	}
+	m.pickFile([]string{PlanExtension}, m.open)
 }
 
 func (m *Meridian) showSaveAs() {

@@ -228,8 +228,12 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if v, _ := f.GetCellValue("Territories", "A10"); v != "Pacific" {
-		t.Errorf("Territories!A10 = %q", v)
+	// Row 10 is the ninth territory: region West, territory Pacific.
+	if a, _ := f.GetCellValue("Territories", "A10"); a != "West" {
+		t.Errorf("Territories!A10 = %q", a)
+	}
+	if b, _ := f.GetCellValue("Territories", "B10"); b != "Pacific" {
+		t.Errorf("Territories!B10 = %q", b)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -35,16 +34,16 @@ func (q balanceQuery) same(o balanceQuery) bool {
 	return q.byCapacity == o.byCapacity && slices.Equal(q.quantities, o.quantities)
 }
 
-// balanceReport computes the Balance view's report of scenario snap (a
-// snapshot) for q from its metrics m, with contiguity and compactness measured on the
-// session's graph. It is safe off the UI thread (a few milliseconds for
-// the sample).
-func (s *session) balanceReport(snap *planner.Scenario, q balanceQuery, m planner.Metrics) planner.BalanceReport {
+// balanceReport computes the Balance view's report of scenario snap of
+// plan p (snapshots, as for derive) for q from its metrics m, with
+// contiguity and compactness measured on the session's graph. It is safe
+// off the UI thread (a few milliseconds for the sample).
+func (s *session) balanceReport(p *planner.Plan, snap *planner.Scenario, q balanceQuery, m planner.Metrics) planner.BalanceReport {
 	var shapes planner.ShapeMeasurer
 	if s.graph != nil {
 		shapes = s.graph
 	}
-	return planner.BalanceOf(s.plan, snap, m, q.quantities, q.byCapacity, shapes)
+	return planner.BalanceOf(p, snap, m, q.quantities, q.byCapacity, shapes)
 }
 
 // Targets choices of the Balance view and the optimizer.
@@ -261,14 +260,9 @@ func formatScore(v float64) string {
 func (bv *balanceView) newTable(m *Meridian) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(bv.report.Rows), len(bv.columns) },
-		func() fyne.CanvasObject {
-			text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-			text.TextSize = theme.TextSize() - 1
-			return container.NewPadded(text)
-		},
+		newTextCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			text := o.(*fyne.Container).Objects[0].(*canvas.Text)
-			text.Color = theme.Color(theme.ColorNameForeground)
+			text := textCell(o)
 			text.Text = bv.cellText(id.Row, id.Col)
 			text.Alignment = fyne.TextAlignTrailing
 			if id.Col == 0 {
@@ -281,27 +275,12 @@ func (bv *balanceView) newTable(m *Meridian) *widget.Table {
 			}
 			text.Refresh()
 		})
-	t.ShowHeaderColumn = false
-	t.StickyColumnCount = 1
-	t.CreateHeader = func() fyne.CanvasObject {
-		text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-		text.TextStyle = fyne.TextStyle{Bold: true}
-		text.TextSize = theme.TextSize() - 1
-		return container.NewPadded(text)
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		text := o.(*fyne.Container).Objects[0].(*canvas.Text)
-		text.Color = theme.Color(theme.ColorNameForeground)
-		text.Text = ""
-		if id.Col >= 0 && id.Col < len(bv.columns) {
-			text.Text = bv.columns[id.Col].title
+	setBoldHeader(t, func(col int) (columnHeader, bool) {
+		if col >= len(bv.columns) {
+			return columnHeader{}, false
 		}
-		text.Alignment = fyne.TextAlignTrailing
-		if id.Col == 0 {
-			text.Alignment = fyne.TextAlignLeading
-		}
-		text.Refresh()
-	}
+		return columnHeader{title: bv.columns[col].title, trailing: col > 0}, true
+	})
 	t.OnSelected = func(id widget.TableCellID) {
 		if id.Row < 0 || id.Row >= len(bv.report.Rows) {
 			return

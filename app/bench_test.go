@@ -102,7 +102,7 @@ func BenchmarkEdit(b *testing.B) {
 	b.Run("applyDerived", func(b *testing.B) {
 		// The UI-thread part of showing a derive: outlines, labels, table,
 		// summary, fills and legend.
-		d := s.derive(s.snapshot())
+		d := s.derive(s.plan, s.snapshot())
 		b.ReportAllocs()
 		for b.Loop() {
 			m.applyDerived(d)
@@ -111,7 +111,7 @@ func BenchmarkEdit(b *testing.B) {
 	b.Run("derive", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			s.derive(s.snapshot())
+			s.derive(s.plan, s.snapshot())
 		}
 	})
 	b.Run("outlines", func(b *testing.B) {

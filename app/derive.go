@@ -72,14 +72,15 @@ type derived struct {
 	accountOwner []int64
 }
 
-// derive computes the metrics, outlines and labels of scenario snap (a
-// snapshot: see session.snapshot). It is safe off the UI thread: it reads
-// only the plan's units and accounts, which edits do not change, and the
-// snapshot.
-func (s *session) derive(snap *planner.Scenario) derived {
-	d := derived{metrics: planner.ComputeMetrics(s.plan, snap), accountOwner: snap.AccountTerritories(s.plan)}
+// derive computes the metrics, outlines and labels of scenario snap of
+// plan p, both snapshots taken on the UI thread (see
+// session.snapshotPlan). It is safe off the UI thread: edits replace the
+// plan's fields (its reps, its workload model) in s.plan rather than
+// writing into them, so p's stay as they were.
+func (s *session) derive(p *planner.Plan, snap *planner.Scenario) derived {
+	d := derived{metrics: planner.ComputeMetrics(p, snap), accountOwner: snap.AccountTerritories(p)}
 	n := len(snap.Territories)
-	group := territoryRows(s.plan, snap, nil)
+	group := territoryRows(p, snap, nil)
 	var all orb.MultiLineString
 	for _, ml := range s.edges.Outlines(group, n) {
 		all = append(all, ml...)

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -355,22 +354,7 @@ func numberLabel(f planner.NumberFormat) string {
 
 // browse picks the file with Fyne's file dialog.
 func (w *importWizard) browse() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			w.m.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		w.openFile(path)
-	}, w.m.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv", ".xlsx", ".xls"}))
-	w.m.setDialogLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	w.m.pickFile([]string{".csv", ".txt", ".tsv", ".xlsx", ".xls"}, w.openFile)
 }
 
 // openFile reads the file at path (sniffed as it is) for the preview.

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/meridianplan/meridian/assets"
@@ -283,25 +282,7 @@ func (np *newPlanDialog) browseWeights() {
 // openFile shows a file open dialog for files with the extensions and calls
 // chosen with the path of the file picked.
 func (np *newPlanDialog) openFile(exts []string, chosen func(path string)) {
-	m := np.m
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			m.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		chosen(path)
-	}, m.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	if l, err := storage.ListerForURI(storage.NewFileURI(m.saveFolder())); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	np.m.pickFile(exts, chosen)
 }
 
 // chooseGeographyFile reads the GeoJSON or TopoJSON file at path as the

@@ -84,8 +84,11 @@ type optimizeForm struct {
 	lockedIDs   []int64
 	// lockSel keeps the units of the lasso selection (selCodes) in their
 	// territories; nil when nothing is selected.
-	lockSel    *widget.Check
-	selCodes   []string
+	lockSel  *widget.Check
+	selCodes []string
+	// homes starts each territory at its lead rep's home unit (seeds);
+	// disabled when no lead rep has a home base.
+	homes      *widget.Check
 	disruption *widget.Select
 	effort     *widget.Select
 	seed       *widget.Entry
@@ -98,8 +101,11 @@ type optimizeForm struct {
 // result goes.
 type optimizeRequest struct {
 	opt     balance.Options
-	intoNew bool   // into a new scenario, else replace the alignment
-	name    string // the new scenario's name (cleaned)
+	intoNew bool // into a new scenario, else replace the alignment
+	// seedHomes pins each territory's lead rep's home unit to it (see
+	// homeSeeds), computed when the run starts.
+	seedHomes bool
+	name      string // the new scenario's name (cleaned)
 }
 
 // newOptimizeForm builds the optimizer's fields with their defaults for
@@ -158,6 +164,18 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		f.lockSel = widget.NewCheck(fmt.Sprintf("Keep the %s selected with the lasso in their territories", plural(len(f.selCodes), strings.ToLower(s.plan.UnitLevel), pluralNoun(strings.ToLower(s.plan.UnitLevel)))), nil)
 		f.lockSel.Checked = true
 	}
+	level := strings.ToLower(s.plan.UnitLevel)
+	if level == "" {
+		level = "unit"
+	}
+	f.homes = widget.NewCheck("Start each territory at its rep's home "+level, nil)
+	homes := homeTerritories(s.plan, s.scenario)
+	homesHint := fmt.Sprintf("%d of %s have a lead rep with a home base: the %s containing it stays in the territory.",
+		homes, plural(len(s.scenario.Territories), "territory", "territories"), level)
+	if homes == 0 {
+		f.homes.Disable()
+		homesHint = "No territory's lead rep has a home base: give reps a home (Reps tab) and assign them to territories."
+	}
 	var dis, eff []string
 	for _, d := range optimizeDisruption {
 		dis = append(dis, d.label)
@@ -197,6 +215,7 @@ func (m *Meridian) newOptimizeForm(s *session) *optimizeForm {
 		widget.NewFormItem("Balance on", container.NewVBox(grid, container.NewHBox(tight))),
 		widget.NewFormItem("Targets", f.targets),
 		widget.NewFormItem("Locked", lockedItem(f, locks, hint)),
+		widget.NewFormItem("Rep homes", container.NewVBox(f.homes, hint(homesHint))),
 		widget.NewFormItem("Disruption limit", f.disruption),
 		widget.NewFormItem("Search", f.effort),
 		widget.NewFormItem("Random seed", f.seed),
@@ -245,6 +264,10 @@ func (f *optimizeForm) request(s *session) (optimizeRequest, error) {
 	}
 	if (len(req.opt.LockedTerritories) > 0 || len(req.opt.LockedUnits) > 0) && k != n {
 		return req, planner.Errorf(planner.EINVALID, "Locked territories and units need the same number of territories (%d): untick them, or keep %d", n, n)
+	}
+	req.seedHomes = f.homes != nil && f.homes.Checked && !f.homes.Disabled()
+	if req.seedHomes && k != n {
+		return req, planner.Errorf(planner.EINVALID, "Starting territories at their reps' homes needs the same number of territories (%d): untick it, or keep %d", n, n)
 	}
 	if i := f.disruption.SelectedIndex(); i >= 0 {
 		req.opt.Disruption = optimizeDisruption[i].frac
@@ -319,6 +342,9 @@ func (m *Meridian) runOptimize(req optimizeRequest) {
 	opt := req.opt
 	m.runTask("Balancing territories on "+strings.Join(names, ", ")+"…", func(ctx context.Context, progress func(float64)) error {
 		g := s.optimizerGraph()
+		if req.seedHomes {
+			opt.Seeds = homeSeeds(p, before)
+		}
 		opt.Progress = func(done float64, _ string) { progress(done) }
 		var err error
 		out, err = balance.BalancePlan(ctx, p, before, g, opt)
@@ -623,4 +649,47 @@ func (m *Meridian) repaired(s *session, snap *planner.Scenario, assign, repaired
 	} else {
 		m.setStatus(fmt.Sprintf("Moved %s.%s", m.unitsText(len(to)), note))
 	}
+}
+
+// homeTerritories counts the territories of sc whose lead rep
+// (Territory.LeadRep) has a home base.
+func homeTerritories(p *planner.Plan, sc *planner.Scenario) int {
+	n := 0
+	for i := range sc.Territories {
+		if r := p.Rep(sc.Territories[i].LeadRep()); r != nil && r.HasHome {
+			n++
+		}
+	}
+	return n
+}
+
+// homeSeeds returns the optimizer's seeds (balance.Options.Seeds: unit
+// code → territory ID) that start each territory of sc at its lead rep's
+// home: the unit containing the rep's home base (WGS84 lon/lat), found by
+// planner.Locator (point in polygon, snapped to the nearest unit within
+// planner.DefaultSnapKm). A home in no unit gives no seed; when two
+// territories' reps live in the same unit, the first territory in the
+// scenario's order keeps it. It indexes every unit's polygon when some
+// lead rep has a home: call it off the UI thread.
+func homeSeeds(p *planner.Plan, sc *planner.Scenario) map[string]int64 {
+	var loc *planner.Locator
+	seeds := map[string]int64{}
+	for i := range sc.Territories {
+		t := &sc.Territories[i]
+		r := p.Rep(t.LeadRep())
+		if r == nil || !r.HasHome {
+			continue
+		}
+		if loc == nil {
+			loc = planner.NewLocator(p.Units, planner.DefaultSnapKm)
+		}
+		code, how := loc.Locate(r.HomeBase)
+		if how == planner.PlacedNone || code == "" {
+			continue
+		}
+		if _, taken := seeds[code]; !taken {
+			seeds[code] = t.ID
+		}
+	}
+	return seeds
 }

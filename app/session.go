@@ -161,10 +161,10 @@ func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, 
 		return nil, err
 	}
 	snap := s.snapshot()
-	s.derived = s.derive(snap)
+	s.derived = s.derive(s.plan, snap)
 	s.metrics = s.derived.metrics
 	s.balanceQ = defaultBalanceQuery()
-	s.balance = s.balanceReport(snap, s.balanceQ, s.metrics)
+	s.balance = s.balanceReport(s.plan, snap, s.balanceQ, s.metrics)
 	fills, _ := s.fills(viewOptions{}, s.scenario, s.metrics)
 	s.layers = s.mapLayers(fills, s.derived)
 	return s, nil

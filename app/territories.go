@@ -89,27 +89,12 @@ func newTerritoryTable() *territoryTable {
 			swatch.Refresh()
 			text.Refresh()
 		})
-	tt.ShowHeaderColumn = false
-	tt.StickyColumnCount = 1
-	tt.CreateHeader = func() fyne.CanvasObject {
-		text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-		text.TextStyle = fyne.TextStyle{Bold: true}
-		text.TextSize = theme.TextSize() - 1
-		return container.NewPadded(text)
-	}
-	tt.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		text := o.(*fyne.Container).Objects[0].(*canvas.Text)
-		text.Color = theme.Color(theme.ColorNameForeground)
-		if id.Col >= 0 && id.Col < len(tt.columns) {
-			text.Text = tt.columns[id.Col].title
-			if id.Col == 0 {
-				text.Alignment = fyne.TextAlignLeading
-			} else {
-				text.Alignment = fyne.TextAlignTrailing
-			}
+	setBoldHeader(tt.Table, func(col int) (columnHeader, bool) {
+		if col >= len(tt.columns) {
+			return columnHeader{}, false
 		}
-		text.Refresh()
-	}
+		return columnHeader{title: tt.columns[col].title, trailing: col > 0}, true
+	})
 	tt.setWidths()
 	return tt
 }

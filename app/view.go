@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/meridianplan/meridian/planner"
 )
@@ -139,12 +140,13 @@ func (m *Meridian) rederive() {
 		return
 	}
 	m.deriving = true
-	gen, snap, q := m.deriveGen, s.snapshot(), m.bv.query()
+	plan := s.snapshotPlan()
+	gen, snap, q := m.deriveGen, plan.Scenario(s.scenario.ID), m.bv.query()
 	m.tasks.Add(1)
 	go func() {
 		defer m.tasks.Done()
-		d := s.derive(snap)
-		b := s.balanceReport(snap, q, d.metrics)
+		d := s.derive(plan, snap)
+		b := s.balanceReport(plan, snap, q, d.metrics)
 		fyne.Do(func() {
 			m.deriving = false
 			if m.session != s || m.quitting.Load() {
@@ -176,6 +178,9 @@ func (m *Meridian) applyDerived(d derived) {
 	m.mapView.SetLabels(d.labels)
 	m.table.set(s.metrics, s.plan.PotentialName)
 	m.av.setOwners(s.plan, s.scenario, d.accountOwner)
+	m.rv.set(s)
+	m.cv.set(s)
+	m.qv.set(s)
 	m.summary.SetText(summaryText(s.plan, s.metrics))
 	m.applyFills() // legend metrics, and deviation colours
 	if m.derivedHook != nil {
@@ -212,6 +217,16 @@ func (m *Meridian) reload() {
 // the selection bar below it.
 func (m *Meridian) toolbarRow() fyne.CanvasObject {
 	return container.NewVBox(container.NewHScroll(m.ed.bar), container.NewHScroll(m.ed.viewBar), m.ed.selBar)
+}
+
+// sidePane puts the scenario selector on a row of its own above the tabs
+// beside the map: neither the map's toolbars nor the tab bar (six tabs)
+// have room left for it.
+func (m *Meridian) sidePane() fyne.CanvasObject {
+	wide := canvas.NewRectangle(color.Transparent) // room for a scenario's name
+	wide.SetMinSize(fyne.NewSize(260, 0))
+	scenario := container.NewHBox(widget.NewLabel("Scenario:"), container.NewStack(wide, m.ed.scenario))
+	return container.NewBorder(scenario, nil, nil, nil, m.tabs)
 }
 
 // mapWithLegend stacks the legend in the map's bottom-right corner (over

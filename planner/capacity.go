@@ -69,7 +69,7 @@ func BuildCapacityPlan(p *Plan, s *Scenario, m WorkloadModel) CapacityPlan {
 		if h := int(math.Ceil(c.RepsNeeded-c.RepsAssigned-1e-9)) - int(math.Round(c.Vacancies)); h > 0 {
 			c.ToHire = h
 		}
-		path := regionPath(s, t.RegionID)
+		path := s.RegionPath(t.RegionID)
 		if len(path) > 0 {
 			c.Region = path[0]
 		}

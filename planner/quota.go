@@ -822,31 +822,17 @@ func seasonUnit(annual, u float64) float64 {
 // QuarterlyQuota splits an annual quota (in Currency) into the four fiscal
 // quarters (the first starts in startMonth) by the season's percentages
 // (calendar months, January first, as in [QuotaSettings]; all zero means
-// equal months). Each quarter is rounded to unit (0 means cents; cents too
-// when annual is not a whole number of unit) by the largest remainder
-// method, so that the quarters sum exactly to annual. A non-finite annual
+// equal months). It is the sum of [MonthlyQuota]'s three months of each
+// quarter, so the quarters sum exactly to annual. A non-finite annual
 // gives zeros.
 func QuarterlyQuota(annual float64, season [12]float64, startMonth time.Month, unit float64) [4]float64 {
 	var q [4]float64
-	if math.IsNaN(annual) || math.IsInf(annual, 0) {
-		return q
+	m := MonthlyQuota(annual, season, startMonth, unit)
+	for i := range m {
+		q[i/3] += m[i]
 	}
-	if annual < 0 {
-		q = QuarterlyQuota(-annual, season, startMonth, unit)
-		for i := range q {
-			q[i] = -q[i]
-		}
-		return q
-	}
-	u := seasonUnit(annual, unit)
-	f := seasonFractions(season, startMonth)
-	exact := make([]float64, 4)
-	for m := 0; m < 12; m++ {
-		exact[m/3] += annual * f[m]
-	}
-	k := largestRemainder(exact, u, math.Round(annual/u), nil)
 	for i := range q {
-		q[i] = unitsValue(k[i], u)
+		q[i] = math.Round(q[i]*100) / 100 // the sum of whole cents, without float noise
 	}
 	return q
 }
@@ -854,38 +840,61 @@ func QuarterlyQuota(annual float64, season [12]float64, startMonth time.Month, u
 // MonthlyQuota splits an annual quota (in Currency) into the twelve fiscal
 // months, in fiscal order (index 0 is startMonth), by the season's
 // percentages (calendar months, January first; all zero means equal
-// months). The quarters are first split as [QuarterlyQuota] does, then
-// each quarter over its three months, both by the largest remainder method
-// to unit (0 means cents; cents too when annual is not a whole number of
-// unit): the months of a quarter sum exactly to that quarter, and all
-// twelve to annual. A non-finite annual gives zeros.
+// months), rounded to unit (0 means cents; cents too when annual is not a
+// whole number of unit) by cumulative rounding: with C(k) the season's
+// share of the first k fiscal months (C(0) = 0, C(12) = 1), month k is
+//
+//	unit × round(annual × C(k+1) / unit) − unit × round(annual × C(k) / unit)
+//
+// so that the months sum exactly to annual, any run of months (a quarter)
+// to the same rounding of its cumulative share, and each month is within
+// one unit of its exact share. It is the form a spreadsheet can compute
+// cell by cell from the annual quota and the cumulative shares (the Excel
+// plan's Territories sheet does), and equal to it to the cent: before
+// rounding, annual × C(k) / unit is taken to 9 decimals, so that
+// floating-point noise cannot tip a half unit either way. Rounding is half
+// away from zero, as Excel's and LibreOffice's ROUND. A non-finite annual
+// gives zeros.
 func MonthlyQuota(annual float64, season [12]float64, startMonth time.Month, unit float64) [12]float64 {
 	var out [12]float64
 	if math.IsNaN(annual) || math.IsInf(annual, 0) {
 		return out
 	}
-	if annual < 0 {
-		out = MonthlyQuota(-annual, season, startMonth, unit)
-		for i := range out {
-			out[i] = -out[i]
-		}
-		return out
-	}
 	u := seasonUnit(annual, unit)
-	f := seasonFractions(season, startMonth)
-	q := QuarterlyQuota(annual, season, startMonth, unit)
-	for j := 0; j < 4; j++ {
-		w := f[3*j] + f[3*j+1] + f[3*j+2]
-		if w == 0 {
-			continue
+	cum := CumulativeSeason(season, startMonth)
+	prev := 0.0
+	for k := 0; k < 12; k++ {
+		next := annual
+		if k < 11 {
+			next = RoundUnits(annual*cum[k]/u) * u
 		}
-		exact := []float64{q[j] * f[3*j] / w, q[j] * f[3*j+1] / w, q[j] * f[3*j+2] / w}
-		k := largestRemainder(exact, u, math.Round(q[j]/u), nil)
-		for m := 0; m < 3; m++ {
-			out[3*j+m] = unitsValue(k[m], u)
-		}
+		out[k] = math.Round((next-prev)*100) / 100
+		prev = next
 	}
 	return out
+}
+
+// CumulativeSeason returns C(1)..C(12) of [MonthlyQuota]: the fraction (0
+// to 1) of the annual quota due by the end of each fiscal month, the first
+// being startMonth; C(12) is exactly 1. An all-zero season gives equal
+// months (k/12).
+func CumulativeSeason(season [12]float64, startMonth time.Month) [12]float64 {
+	f := seasonFractions(season, startMonth)
+	var c [12]float64
+	sum := 0.0
+	for k := 0; k < 12; k++ {
+		sum += f[k]
+		c[k] = sum
+	}
+	c[11] = 1
+	return c
+}
+
+// RoundUnits rounds x to the nearest whole number, half away from zero,
+// after taking it to 9 decimals (see [MonthlyQuota]): the spreadsheet
+// formula ROUND(ROUND(x, 9), 0).
+func RoundUnits(x float64) float64 {
+	return math.Round(math.Round(x*1e9) / 1e9)
 }
 
 // RampSchedule is the fraction (0 to 1) of full quota a new rep carries in

@@ -263,9 +263,10 @@ func TestOverridesGapAndSpread(t *testing.T) {
 }
 
 // TestSeasonality: $1,000,000 in quarters 20/25/25/30 from January,
-// rounded to $1,000. Q1 200,000 → 66,666.67 a month: floors 66,000 ×3 =
-// 198,000, the first two months get the two missing units. Q2 and Q3
-// 250,000 → 83,333.33: the first month gets the unit. Q4 100,000 each.
+// rounded to $1,000 by cumulative rounding. Cumulative exacts in thousands:
+// 66.67, 133.33, 200, 283.33, 366.67, 450, 533.33, 616.67, 700, 800, 900,
+// 1000 round to 67, 133, 200, 283, 367, 450, 533, 617, 700, ...: months are
+// their differences, and each quarter is its exact share.
 func TestSeasonality(t *testing.T) {
 	season := planner.QuarterSeason([4]float64{20, 25, 25, 30}, time.January)
 	q := planner.QuarterlyQuota(1_000_000, season, time.January, 1000)
@@ -273,7 +274,7 @@ func TestSeasonality(t *testing.T) {
 		t.Errorf("quarters %v", q)
 	}
 	m := planner.MonthlyQuota(1_000_000, season, time.January, 1000)
-	want := [12]float64{67_000, 67_000, 66_000, 84_000, 83_000, 83_000, 84_000, 83_000, 83_000, 100_000, 100_000, 100_000}
+	want := [12]float64{67_000, 66_000, 67_000, 83_000, 84_000, 83_000, 83_000, 84_000, 83_000, 100_000, 100_000, 100_000}
 	if m != want {
 		t.Errorf("months %v", m)
 	}

@@ -199,7 +199,7 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 	m := ComputeMetrics(p, s)
 	stored := make([]QuotaLine, len(s.Territories))
 	for i, t := range s.Territories {
-		tq := TerritoryQuota{TerritoryID: t.ID, Name: t.Name, Regions: regionPath(s, t.RegionID), Reps: p.RepNames(&t),
+		tq := TerritoryQuota{TerritoryID: t.ID, Name: t.Name, Regions: s.RegionPath(t.RegionID), Reps: p.RepNames(&t),
 			Accounts: m.Territories[i].Accounts, Potential: in[i].Potential, LastYear: in[i].LastYear,
 			Quota: t.Quota, Overridden: t.QuotaOverride && t.Quota.Known}
 		stored[i] = QuotaLine{TerritoryID: t.ID, Name: t.Name, Potential: tq.Potential, LastYear: tq.LastYear, Overridden: tq.Overridden, Quota: t.Quota.Value}
@@ -211,8 +211,14 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 				tq.Explain = "set by hand: " + formatMoney(t.Quota.Value, set.Currency)
 			case aerr == nil && lines[i].Quota == t.Quota.Value:
 				tq.Explain = lines[i].Explain
+			case aerr == nil:
+				// Overrides or the plan changed since this quota was
+				// allocated (or it was imported): say so, and what a new
+				// allocation would give.
+				tq.Explain = fmt.Sprintf("kept from an earlier allocation or import: %s; allocating again now would give %s",
+					formatMoney(t.Quota.Value, set.Currency), formatMoney(lines[i].Quota, set.Currency))
 			default:
-				tq.Explain = "imported or edited: " + formatMoney(t.Quota.Value, set.Currency)
+				tq.Explain = "kept from an earlier allocation or import: " + formatMoney(t.Quota.Value, set.Currency)
 			}
 		} else {
 			tq.Explain = "no quota set"
@@ -224,7 +230,7 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 		cp := BuildCapacityPlan(p, s, *p.Workload)
 		qp.Capacity = &cp
 	}
-	qp.Reps = repQuotas(p, s, qp)
+	qp.Reps = RepCoverage(p, s, qp.Capacity, &set)
 	if qp.Regions, err = regionQuotas(s, stored, set.Currency); err != nil {
 		return nil, err
 	}
@@ -232,8 +238,9 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 	return qp, nil
 }
 
-// regionPath returns the names of region id and its parents, top first.
-func regionPath(s *Scenario, id int64) []string {
+// RegionPath returns the names of region id of s and of its parents, top
+// first (e.g. ["West", "Pacific"]); nil for 0 or an unknown region.
+func (s *Scenario) RegionPath(id int64) []string {
 	var out []string
 	for steps := 0; id != 0 && steps <= len(s.Regions); steps++ {
 		r := s.Region(id)
@@ -246,16 +253,26 @@ func regionPath(s *Scenario, id int64) []string {
 	return out
 }
 
-// repQuotas computes each rep's and each vacancy's quota line.
-func repQuotas(p *Plan, s *Scenario, qp *QuotaPlan) []RepQuota {
-	set := qp.Settings
+// RepCoverage returns one line per rep of the roster (by name) and then
+// one per vacancy of scenario s (by territory): the territories each
+// covers with their shares, capacity (the rep's, else the workload model's
+// default, else [DefaultCapacityHours]) and workload (share × territory
+// hours from cp; 0 when cp is nil). With quota settings set, it also gives
+// each line's quota as [BuildQuotaPlan] does (share × territory quota,
+// prorated by the ramp from the start); with set nil the quota fields are
+// 0 and RampFactor is 1.
+func RepCoverage(p *Plan, s *Scenario, cp *CapacityPlan, set *QuotaSettings) []RepQuota {
+	withQuota := set != nil
+	if set == nil {
+		set = &QuotaSettings{StartMonth: time.January}
+	}
 	def := DefaultCapacityHours
 	if p.Workload != nil {
 		def = p.Workload.Capacity()
 	}
 	hours := map[int64]float64{}
-	if qp.Capacity != nil {
-		for _, l := range qp.Capacity.Territories {
+	if cp != nil {
+		for _, l := range cp.Territories {
 			hours[l.TerritoryID] = l.Hours
 		}
 	}
@@ -263,7 +280,7 @@ func repQuotas(p *Plan, s *Scenario, qp *QuotaPlan) []RepQuota {
 	var vacancies []RepQuota
 	add := func(rq *RepQuota, t *Territory, share float64) {
 		q := 0.0
-		if t.Quota.Known {
+		if t.Quota.Known && withQuota {
 			q = t.Quota.Value * share / 100
 		}
 		rq.territoryIDs = append(rq.territoryIDs, t.ID)
@@ -324,7 +341,9 @@ func repQuotas(p *Plan, s *Scenario, qp *QuotaPlan) []RepQuota {
 		if rq.FullQuota > 0 {
 			rq.RampFactor = rq.Quota / rq.FullQuota
 		}
-		rq.Explain = repExplain(rq, set)
+		if withQuota {
+			rq.Explain = repExplain(rq, *set)
+		}
 	}
 	return out
 }

@@ -33,27 +33,30 @@ func TestSampleWorkbook(t *testing.T) {
 	wantRows(t, f, "Territories", 13) // header, 9 territories, blank, white space, total
 	wantRows(t, f, "Accounts", 7147)
 	wantRows(t, f, "Units", 3232)
-	wantText(t, f, "Territories", "F1", "Potential (Beds)")
+	// Column A is the territory's Census region.
+	wantText(t, f, "Territories", "A1", "Region")
+	wantText(t, f, "Territories", "A2", "Northeast")
+	wantText(t, f, "Territories", "G1", "Potential (Beds)")
 	for i, tm := range m.Territories {
 		row := i + 2
-		wantText(t, f, "Territories", cell("A", row), tm.Territory.Name)
-		wantText(t, f, "Territories", cell("B", row), "Vacant")
-		wantNumber(t, f, "Territories", cell("C", row), float64(tm.Units))
-		wantNumber(t, f, "Territories", cell("D", row), float64(tm.Accounts))
-		wantNumber(t, f, "Territories", cell("E", row), tm.Population)
-		wantNumber(t, f, "Territories", cell("F", row), tm.Potential)
-		wantNumber(t, f, "Territories", cell("I", row), tm.Deviation.Population/100)
+		wantText(t, f, "Territories", cell("B", row), tm.Territory.Name)
+		wantText(t, f, "Territories", cell("C", row), "Vacant")
+		wantNumber(t, f, "Territories", cell("D", row), float64(tm.Units))
+		wantNumber(t, f, "Territories", cell("E", row), float64(tm.Accounts))
+		wantNumber(t, f, "Territories", cell("F", row), tm.Population)
+		wantNumber(t, f, "Territories", cell("G", row), tm.Potential)
+		wantNumber(t, f, "Territories", cell("J", row), tm.Deviation.Population/100)
 	}
 	// New England from the Census: 15,386,085 people in 67 counties.
-	wantNumber(t, f, "Territories", "E2", 15386085)
-	wantShown(t, f, "Territories", "E2", "15,386,085")
+	wantNumber(t, f, "Territories", "F2", 15386085)
+	wantShown(t, f, "Territories", "F2", "15,386,085")
 	wantText(t, f, "Territories", "A12", "White space")
-	wantNumber(t, f, "Territories", "C12", 89)
+	wantNumber(t, f, "Territories", "D12", 89)
 	wantText(t, f, "Territories", "A13", "Total")
-	if fo, _ := f.GetCellFormula("Territories", "E13"); fo != "SUM(E2:E10,E12)" {
+	if fo, _ := f.GetCellFormula("Territories", "F13"); fo != "SUM(F2:F10,F12)" {
 		t.Errorf("total population formula %q", fo)
 	}
-	if v := rawNumber(t, f, "Territories", "C13"); v != 3231 {
+	if v := rawNumber(t, f, "Territories", "D13"); v != 3231 {
 		t.Errorf("total units cached value %v, want 3,231", v)
 	}
 	// Massachusetts General Hospital.

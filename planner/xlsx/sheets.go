@@ -23,6 +23,20 @@ type book struct {
 	potHeader string            // "Potential (Beds)"
 	unitTerr  map[string]string // unit code -> territory name; absent: white space
 	terrName  map[int64]string  // territory ID -> name
+
+	// qp is the quota plan; nil when the plan has no quota settings.
+	qp *planner.QuotaPlan
+	// cp is the capacity plan; nil when the plan has no workload model.
+	cp *planner.CapacityPlan
+	// shares are the season shares in fiscal order, as the Settings sheet
+	// writes them (fiscalShares).
+	shares [12]float64
+	// terrRows is the Territories sheet's body row count, and terrCol the
+	// letter of each named column of it (for the Summary's charts and
+	// formulas).
+	terrRows int
+	terrCol  map[string]string
+	terrTot  int // the Territories sheet's Total row
 }
 
 // sheetSpec describes one sheet: an optional header row, n body rows made by
@@ -36,10 +50,35 @@ type sheetSpec struct {
 	row       func(i int, row []any) // fills row (len cols, all nil) for body row i
 	footer    [][]any
 	landscape bool
+	// hidden lists the columns (0-based) to hide.
+	hidden []int
+	// noFilter: a header row but no autofilter (a sheet whose cells
+	// formulas refer to, which sorting would move).
+	noFilter bool
+	// before runs after the sheet's setup and before its rows are
+	// streamed (charts).
+	before func() error
 }
 
 func (b *book) build() error {
-	st, err := newStyles(b.f, potentialDecimals(b.p))
+	currency, moneyDec := "", 0
+	if b.p.Quota != nil {
+		qp, err := planner.BuildQuotaPlan(b.p, b.s)
+		if err != nil {
+			return err
+		}
+		b.qp = qp
+		b.cp = qp.Capacity
+		currency = qp.Settings.Currency
+		if qp.Settings.Rounding < 1 {
+			moneyDec = 2
+		}
+		b.shares = fiscalShares(qp.Settings.Season, qp.Settings.StartMonth)
+	} else if b.p.Workload != nil {
+		cp := planner.BuildCapacityPlan(b.p, b.s, *b.p.Workload)
+		b.cp = &cp
+	}
+	st, err := newStyles(b.f, potentialDecimals(b.p), currency, moneyDec)
 	if err != nil {
 		return err
 	}
@@ -63,15 +102,24 @@ func (b *book) build() error {
 	if err := b.f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
-	for _, name := range []string{SheetTerritories, SheetAccounts, SheetUnits} {
+	for _, name := range Sheets[1:] {
 		if _, err := b.f.NewSheet(name); err != nil {
 			return err
 		}
 	}
-	for _, spec := range []sheetSpec{b.summary(), b.territories(), b.accounts(), b.units()} {
+	// The Territories sheet first: the Summary's charts and formulas refer
+	// to its rows and columns.
+	terr := b.territories()
+	specs := []sheetSpec{b.summary(), terr, b.reps(), b.accounts(), b.segments(), b.units(), b.settings()}
+	for _, spec := range specs {
 		if err := b.write(spec); err != nil {
 			return fmt.Errorf("sheet %s: %w", spec.name, err)
 		}
+	}
+	// Excel and LibreOffice compute every formula when they open the
+	// workbook, so that the cached values never disagree with the formulas.
+	if err := b.f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: ptr(true)}); err != nil {
+		return err
 	}
 	// Summary, the first sheet, is the active one already. SetActiveSheet
 	// would parse every streamed sheet back into memory.
@@ -133,8 +181,10 @@ func (b *book) write(spec sheetSpec) error {
 	}
 	if spec.header != nil {
 		// The filter covers the header and the body rows, not the footer.
-		if err := f.AutoFilter(spec.name, "A1:"+lastCol+strconv.Itoa(spec.n+1), nil); err != nil {
-			return err
+		if !spec.noFilter {
+			if err := f.AutoFilter(spec.name, "A1:"+lastCol+strconv.Itoa(spec.n+1), nil); err != nil {
+				return err
+			}
 		}
 		if err := f.SetDefinedName(&excelize.DefinedName{
 			Name: "_xlnm.Print_Titles", Scope: spec.name, RefersTo: "'" + spec.name + "'!$1:$1",
@@ -171,6 +221,22 @@ func (b *book) write(spec sheetSpec) error {
 		return err
 	}
 
+	if spec.header != nil && !spec.noFilter && spec.n > 1 {
+		// Banded rows: a light fill on every other body row, as a
+		// conditional format, which neither sorting nor the autofilter
+		// disturbs (an Excel table would clash with the sheet's
+		// autofilter and with the Total row below it).
+		if err := f.SetConditionalFormat(spec.name, "A2:"+lastCol+strconv.Itoa(spec.n+1), []excelize.ConditionalFormatOptions{
+			{Type: "formula", Criteria: "MOD(ROW(),2)=1", Format: &st.band},
+		}); err != nil {
+			return err
+		}
+	}
+	if spec.before != nil {
+		if err := spec.before(); err != nil {
+			return err
+		}
+	}
 	sw, err := f.NewStreamWriter(spec.name)
 	if err != nil {
 		return err
@@ -187,6 +253,11 @@ func (b *book) write(spec sheetSpec) error {
 	// writer does not sort them; Excel wants them in ascending order.
 	for j := len(widths) - 1; j >= 0; j-- {
 		if err := sw.SetColWidth(j+1, j+1, colWidth(widths[j])); err != nil {
+			return err
+		}
+	}
+	for _, j := range spec.hidden {
+		if err := sw.SetColVisible(j+1, j+1, false); err != nil {
 			return err
 		}
 	}
@@ -272,96 +343,14 @@ func (b *book) summary() sheetSpec {
 		{label("Max. absolute deviation, population"), pct(func(f planner.Figures) float64 { return f.Population }), note("From the mean over territories")},
 		{label("Max. absolute deviation, potential"), pct(func(f planner.Figures) float64 { return f.Potential }), note("From the mean over territories")},
 	}
+	rows = append(rows, b.summaryQuota(len(rows))...)
 	return sheetSpec{
-		name: SheetSummary,
-		cols: sumCols,
-		n:    len(rows),
-		row:  func(i int, row []any) { copy(row, rows[i]) },
-	}
-}
-
-// Territories columns.
-const (
-	terName          = iota // A
-	terRep                  // B
-	terUnits                // C
-	terAccounts             // D
-	terPopulation           // E
-	terPotential            // F
-	terDevUnits             // G
-	terDevAccounts          // H
-	terDevPopulation        // I
-	terDevPotential         // J
-	terNoPopulation         // K
-	terNoPotential          // L
-	terCols
-)
-
-// territories lays out the Territories sheet: one row per territory in the
-// scenario's order, then, after an empty row, "White space" and "Total",
-// whose totals are SUM formulas over the territory rows and the white space
-// row, with cached values.
-func (b *book) territories() sheetSpec {
-	st, m := b.st, &b.m
-	n := len(m.Territories)
-	totals := func(row []any, t planner.Totals) {
-		row[terUnits] = st.integer(t.Units)
-		row[terAccounts] = st.integer(t.Accounts)
-		row[terPopulation] = sumOf(st.count, t.Population, t.PopulationMissing, t.Units)
-		row[terPotential] = sumOf(st.potential, t.Potential, t.PotentialMissing, t.Accounts)
-		row[terNoPopulation] = st.integer(t.PopulationMissing)
-		row[terNoPotential] = st.integer(t.PotentialMissing)
-	}
-	white := make([]any, terCols)
-	white[terName] = "White space"
-	totals(white, m.WhiteSpace)
-
-	wsRow := n + 3 // header, n territories, the empty row
-	total := make([]any, terCols)
-	total[terName] = fixed(st.totalLabel, "Total")
-	total[terRep] = excelize.Cell{StyleID: st.totalLabel} // styled blank: the border runs on
-	formula := func(col int) string {
-		c, _ := excelize.ColumnNumberToName(col + 1)
-		if n == 0 {
-			return fmt.Sprintf("SUM(%s%d)", c, wsRow)
-		}
-		return fmt.Sprintf("SUM(%s2:%s%d,%s%d)", c, c, n+1, c, wsRow)
-	}
-	t := m.Total
-	total[terUnits] = sum(st.totalCount, formula(terUnits), t.Units)
-	total[terAccounts] = sum(st.totalCount, formula(terAccounts), t.Accounts)
-	total[terPopulation] = sum(st.totalCount, formula(terPopulation), t.Population)
-	total[terPotential] = sum(st.totalPotential, formula(terPotential), t.Potential)
-	for c := terDevUnits; c <= terDevPotential; c++ {
-		total[c] = excelize.Cell{StyleID: st.totalLabel}
-	}
-	total[terNoPopulation] = sum(st.totalCount, formula(terNoPopulation), t.PopulationMissing)
-	total[terNoPotential] = sum(st.totalCount, formula(terNoPotential), t.PotentialMissing)
-
-	return sheetSpec{
-		name: SheetTerritories,
-		cols: terCols,
-		header: []string{
-			"Territory", "Rep", "Units", "Accounts", "Population", b.potHeader,
-			"Units deviation", "Accounts deviation", "Population deviation", "Potential deviation",
-			"Units with no population data", "Accounts with no potential data",
-		},
-		n: n,
-		row: func(i int, row []any) {
-			tm := &m.Territories[i]
-			row[terName] = st.str(tm.Territory.Name)
-			if tm.RepName == "" {
-				row[terRep] = "Vacant"
-			} else {
-				row[terRep] = st.str(tm.RepName)
-			}
-			totals(row, tm.Totals)
-			row[terDevUnits] = num(st.percent, tm.Deviation.Units/100)
-			row[terDevAccounts] = num(st.percent, tm.Deviation.Accounts/100)
-			row[terDevPopulation] = num(st.percent, tm.Deviation.Population/100)
-			row[terDevPotential] = num(st.percent, tm.Deviation.Potential/100)
-		},
-		footer:    [][]any{white, total},
+		name:   SheetSummary,
+		cols:   sumCols,
+		n:      len(rows),
+		row:    func(i int, row []any) { copy(row, rows[i]) },
+		before: b.charts,
+		// Landscape: the charts sit beside the figures.
 		landscape: true,
 	}
 }
@@ -392,7 +381,8 @@ const (
 // then one column per custom field (Plan.CustomFields) after Placement and
 // Located by (the match level: exact point, postal code, city or none),
 // headed by the field's name. A numeric field's values are number cells
-// (General format); others are text, quote-prefixed when they look like a
+// (General format; the currency format for the quota settings' field of
+// last year's sales); others are text, quote-prefixed when they look like a
 // formula, as every user text is.
 func (b *book) accounts() sheetSpec {
 	st, p := b.st, b.p
@@ -402,8 +392,12 @@ func (b *book) accounts() sheetSpec {
 		"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
 		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by",
 	}
-	for _, f := range p.CustomFields {
+	history := -1 // the custom field of last year's sales: money
+	for k, f := range p.CustomFields {
 		header = append(header, f.Name)
+		if b.qp != nil && f.Name == b.qp.Settings.HistoryField {
+			history = k
+		}
 	}
 	return sheetSpec{
 		name:   SheetAccounts,
@@ -448,6 +442,9 @@ func (b *book) accounts() sheetSpec {
 				if p.CustomFields[k].Numeric {
 					if x, err := strconv.ParseFloat(v, 64); err == nil {
 						row[accCols+k] = x
+						if k == history {
+							row[accCols+k] = num(st.money, x)
+						}
 						continue
 					}
 				}

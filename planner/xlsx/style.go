@@ -3,6 +3,7 @@ package xlsx
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -18,6 +19,8 @@ const (
 	fmtPercent    = "0.0%"             // deviations, stored as fractions
 	fmtDegrees    = "0.000000"         // longitude and latitude
 	fmtDate       = "yyyy-mm-dd hh:mm" // unambiguous in every locale
+	fmtDay        = "yyyy-mm-dd"       // start dates
+	fmtFTE        = "#,##0.0"          // reps (full-time equivalents)
 	numFmtText    = 49                 // built-in "@": typed entries stay text
 )
 
@@ -32,15 +35,45 @@ type styles struct {
 	percent   int // 0.0%
 	degrees   int // 0.000000
 	date      int // yyyy-mm-dd hh:mm
+	day       int // yyyy-mm-dd
+	fte       int // #,##0.0
+	money     int // the currency format (moneyFormat)
 	// The Total row: bold, top border.
-	totalLabel, totalCount, totalPotential int
+	totalLabel, totalCount, totalPotential, totalMoney, totalFTE int
+	// band is the conditional format (a light fill) of every other body
+	// row of a table.
+	band int
+
+	moneyDecimals int // 0 or 2, the decimals of the money format
 
 	potDecimals int // 0 or 1, the decimals of the potential format
 }
 
-// newStyles creates the styles in f. potDecimals is 0 or 1.
-func newStyles(f *excelize.File, potDecimals int) (*styles, error) {
-	st := &styles{potDecimals: potDecimals}
+// moneyFormat returns the number format of amounts in currency (an ISO
+// 4217 code or "") with dec decimals (0 or 2): "$#,##0" for USD, "£#,##0"
+// for GBP, "#,##0 \"EUR\"" for other codes, "#,##0" for none. Negative
+// amounts get a minus sign before the symbol.
+func moneyFormat(currency string, dec int) string {
+	n := "#,##0"
+	if dec > 0 {
+		n += "." + strings.Repeat("0", dec)
+	}
+	switch currency {
+	case "":
+		return n
+	case "USD":
+		return `"$"` + n + `;-"$"` + n
+	case "GBP":
+		return `"£"` + n + `;-"£"` + n
+	}
+	return n + ` "` + currency + `"`
+}
+
+// newStyles creates the styles in f. potDecimals is 0 or 1; currency is
+// the quota settings' currency and moneyDecimals 0 or 2.
+func newStyles(f *excelize.File, potDecimals int, currency string, moneyDecimals int) (*styles, error) {
+	st := &styles{potDecimals: potDecimals, moneyDecimals: moneyDecimals}
+	moneyFmt := moneyFormat(currency, moneyDecimals)
 	potFmt := fmtPotential0
 	if potDecimals > 0 {
 		potFmt = fmtPotential1
@@ -73,6 +106,17 @@ func newStyles(f *excelize.File, potDecimals int) (*styles, error) {
 	add(&st.totalLabel, &excelize.Style{Font: bold, Border: top})
 	add(&st.totalCount, &excelize.Style{Font: bold, Border: top, CustomNumFmt: ptr(fmtCount)})
 	add(&st.totalPotential, &excelize.Style{Font: bold, Border: top, CustomNumFmt: ptr(potFmt)})
+	add(&st.day, &excelize.Style{CustomNumFmt: ptr(fmtDay)})
+	add(&st.fte, &excelize.Style{CustomNumFmt: ptr(fmtFTE)})
+	add(&st.money, &excelize.Style{CustomNumFmt: ptr(moneyFmt)})
+	add(&st.totalMoney, &excelize.Style{Font: bold, Border: top, CustomNumFmt: ptr(moneyFmt)})
+	add(&st.totalFTE, &excelize.Style{Font: bold, Border: top, CustomNumFmt: ptr(fmtFTE)})
+	if err != nil {
+		return nil, err
+	}
+	st.band, err = f.NewConditionalStyle(&excelize.Style{
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -154,9 +198,16 @@ func (st *styles) width(v any) int {
 			return numWidth(x, 6, false)
 		case st.potential, st.totalPotential:
 			return numWidth(x, st.potDecimals, true)
+		case st.money, st.totalMoney:
+			return numWidth(x, st.moneyDecimals, true) + 2 // the currency symbol
+		case st.fte, st.totalFTE:
+			return numWidth(x, 1, true)
 		}
 		return numWidth(x, 0, true)
 	case time.Time:
+		if c.StyleID == st.day {
+			return len(fmtDay)
+		}
 		return len(fmtDate)
 	}
 	return 0

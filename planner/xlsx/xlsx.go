@@ -4,12 +4,40 @@
 // keep their leading zeros), and "no data" shown as a blank cell, never as 0.
 //
 // It is the Excel adapter of package planner, which stays free of any
-// spreadsheet library. The workbook has four sheets, in this order:
+// spreadsheet library. The workbook has seven sheets, in this order:
 //
-//   - Summary: label in column A, value in column B, note in column C.
-//   - Territories: one row per territory, the white space and the total.
+//   - Summary: label in column A, value in column B, note in column C; with
+//     quota settings also the target, over-assignment, quota total
+//     expected, quotas assigned and gap, with a workload model the reps
+//     needed, assigned and to hire; bar charts of quota (with quota
+//     settings) and potential by territory.
+//   - Territories: one row per territory (region path, territory, reps,
+//     balance metrics; with quota settings last year, annual quota, set by
+//     hand, explanation, split unit, Q1 to Q4 and the twelve fiscal months
+//     as formulas of the annual quota, the split unit and the Settings
+//     sheet's cumulative season shares: see split.go), the white space and
+//     the total; a hidden Territory ID column.
+//   - Reps: one row per rep of the roster and per vacancy ("TBH
+//     (territory)"): contact, start, territories, capacity, workload and
+//     utilisation (with a workload model), full quota, ramp factor, quota
+//     and explanation (with quota settings), and the total.
 //   - Accounts: one row per account (written with excelize's StreamWriter).
+//   - Segments: one row per account segment: accounts, potential, share of
+//     potential, and the total.
 //   - Units: one row per geography unit.
+//   - Settings: the quota settings, the season shares of the fiscal months
+//     (cells B16:B27), the cumulative shares "Share of the year due by the
+//     end of <month>" (cells B31:B42, which the Territories formulas use)
+//     and the ramp; "none" without quota settings.
+//
+// Without quota settings (Plan.Quota nil) the quota columns and rows are
+// left out, not written empty. Every table has its header row frozen, an
+// autofilter (except Settings, whose cells formulas refer to), banded rows
+// (a conditional format), fitted column widths and a landscape page set to
+// print one page wide. Money has the currency's number format ("$#,##0"
+// for USD, "#,##0 "EUR"" for other codes; with cents when the rounding
+// unit is under 1). The workbook asks to be fully recalculated on load.
+// [ReadQuotas] reads the annual quotas back from the Territories sheet.
 //
 // Deviations are stored as fractions (-0.123) with the percent format
 // "0.0%", so that Excel shows -12.3% and formulas can use them directly.
@@ -34,13 +62,19 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Sheet names, in workbook order.
+// Sheet names.
 const (
-	SheetSummary     = "Summary"     // plan facts and totals, label/value pairs
+	SheetSummary     = "Summary"     // plan facts and totals, label/value pairs, charts
 	SheetTerritories = "Territories" // one row per territory, white space, total
+	SheetReps        = "Reps"        // one row per rep and per vacancy, total
 	SheetAccounts    = "Accounts"    // one row per account
+	SheetSegments    = "Segments"    // one row per account segment, total
 	SheetUnits       = "Units"       // one row per geography unit
+	SheetSettings    = "Settings"    // quota settings, season shares, ramp
 )
+
+// Sheets lists the sheet names in workbook order.
+var Sheets = []string{SheetSummary, SheetTerritories, SheetReps, SheetAccounts, SheetSegments, SheetUnits, SheetSettings}
 
 // Encoder writes a plan's scenario as an .xlsx workbook to an io.Writer.
 type Encoder struct {
@@ -59,13 +93,16 @@ func NewEncoder(w io.Writer) *Encoder {
 }
 
 // Encode writes scenario scenarioID of plan p as a complete .xlsx workbook
-// (sheets Summary, Territories, Accounts and Units, in that order).
+// (the sheets of [Sheets], in that order). With quota settings, the quota
+// figures are [planner.BuildQuotaPlan]'s.
 //
 // It returns a *planner.Error with code EINVALID when p is nil, ENOTFOUND
-// when the plan has no scenario scenarioID (nothing is written then), and
-// EINTERNAL wrapping the cause when the workbook cannot be built, and EIO
-// wrapping it when the workbook cannot be written to the underlying writer
-// (part of the workbook may have been written then).
+// when the plan has no scenario scenarioID (nothing is written then),
+// BuildQuotaPlan's *planner.Error (EINVALID: invalid quota settings or
+// history field; nothing is written), EINTERNAL wrapping the cause when the
+// workbook cannot be built, and EIO wrapping it when the workbook cannot be
+// written to the underlying writer (part of the workbook may have been
+// written then).
 func (e *Encoder) Encode(p *planner.Plan, scenarioID int64) error {
 	if p == nil {
 		return planner.Errorf(planner.EINVALID, "There is no plan to export")
@@ -83,6 +120,9 @@ func (e *Encoder) Encode(p *planner.Plan, scenarioID int64) error {
 
 	b := &book{f: f, p: p, s: s, m: planner.ComputeMetrics(p, s), now: now()}
 	if err := b.build(); err != nil {
+		if pe, ok := err.(*planner.Error); ok {
+			return pe // the quota plan's: invalid settings or history field
+		}
 		return &planner.Error{Code: planner.EINTERNAL, Message: "Could not build the Excel workbook", Err: err}
 	}
 	if err := f.Write(e.w); err != nil {

@@ -66,7 +66,7 @@ func testPlan() *planner.Plan {
 			ID:   7,
 			Name: "Q3 draft",
 			Territories: []planner.Territory{
-				{ID: 11, Name: "North", RepID: 1},
+				{ID: 11, Name: "North", Reps: []planner.Assignment{{RepID: 1, Share: 100}}},
 				{ID: 12, Name: "+South"},
 			},
 			Alignment: map[string]int64{"01001": 11, "01003": 11, "25017": 12, "25027": 12},
@@ -188,7 +188,7 @@ func wantRows(t *testing.T, f *excelize.File, sheet string, want int) {
 
 func TestSheets(t *testing.T) {
 	f := open(t)
-	want := []string{"Summary", "Territories", "Accounts", "Units"}
+	want := []string{"Summary", "Territories", "Reps", "Accounts", "Segments", "Units", "Settings"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets %q, want %q", got, want)
 	}
@@ -246,11 +246,11 @@ func TestTerritories(t *testing.T) {
 	f := open(t)
 	const s = "Territories"
 	wantRows(t, f, s, 6)
-	wantRow(t, f, s, 1, []string{"Territory", "Rep", "Units", "Accounts", "Population", "Potential (Beds)",
+	wantRow(t, f, s, 1, []string{"Territory", "Reps", "Units", "Accounts", "Population", "Potential (Beds)",
 		"Units deviation", "Accounts deviation", "Population deviation", "Potential deviation",
-		"Units with no population data", "Accounts with no potential data"})
-	wantRow(t, f, s, 2, []string{"North", "Ann Lee", "2", "2", "3,000", "50.5", "0.0%", "0.0%", "-7.7%", "-32.9%", "0", "1"})
-	wantRow(t, f, s, 3, []string{"+South", "Vacant", "2", "2", "3,500", "100.0", "0.0%", "0.0%", "7.7%", "32.9%", "0", "0"})
+		"Units with no population data", "Accounts with no potential data", "Territory ID"})
+	wantRow(t, f, s, 2, []string{"North", "Ann Lee", "2", "2", "3,000", "50.5", "0.0%", "0.0%", "-7.7%", "-32.9%", "0", "1", "11"})
+	wantRow(t, f, s, 3, []string{"+South", "Vacant", "2", "2", "3,500", "100.0", "0.0%", "0.0%", "7.7%", "32.9%", "0", "0", "12"})
 	wantRow(t, f, s, 4, nil) // the empty row between the table and its footer
 	wantRow(t, f, s, 5, []string{"White space", "", "1", "2", "", "30.0", "", "", "", "", "1", "0"})
 	wantRow(t, f, s, 6, []string{"Total", "", "5", "6", "6,500", "180.5", "", "", "", "", "1", "1"})
@@ -383,7 +383,7 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ sheet, ref string }{
-		{"Territories", "$A$1:$L$3"},
+		{"Territories", "$A$1:$M$3"},
 		{"Accounts", "$A$1:$Q$7"},
 		{"Units", "$A$1:$I$6"},
 	} {
@@ -409,21 +409,21 @@ func TestLayout(t *testing.T) {
 	if _, ok := filters["Summary"]; ok {
 		t.Error("Summary has an autofilter")
 	}
-	// The autofilter is also in the sheet XML (Accounts is sheet3.xml), and
+	// The autofilter is also in the sheet XML (Accounts is sheet4.xml), and
 	// the column widths are in ascending column order, as Excel wants.
-	x := sheetXML(t, encode(t, testPlan()), 3)
+	x := sheetXML(t, encode(t, testPlan()), 4)
 	if !strings.Contains(x, `<autoFilter ref="$A$1:$Q$7">`) {
-		t.Errorf("sheet3.xml has no autoFilter $A$1:$Q$7")
+		t.Errorf("sheet4.xml has no autoFilter $A$1:$Q$7")
 	}
 	if !strings.Contains(x, `<dimension ref="A1:Q7">`) {
-		t.Errorf("sheet3.xml: wrong dimension")
+		t.Errorf("sheet4.xml: wrong dimension")
 	}
-	if x := sheetXML(t, encode(t, testPlan()), 2); !strings.Contains(x, `<dimension ref="A1:L6">`) {
+	if x := sheetXML(t, encode(t, testPlan()), 2); !strings.Contains(x, `<dimension ref="A1:M6">`) {
 		t.Errorf("sheet2.xml: wrong dimension")
 	}
 	if i := strings.Index(x, "<cols>"); i < 0 || !strings.HasPrefix(x[i:], `<cols><col min="1" max="1"`) ||
 		!strings.Contains(x, `<col min="17" max="17" width="`) || !strings.HasSuffix(x[:strings.Index(x, "</cols>")+7], `customWidth="1"/></cols>`) {
-		t.Errorf("sheet3.xml columns not in order")
+		t.Errorf("sheet4.xml columns not in order")
 	}
 	// Column widths follow the content, capped.
 	for _, c := range []struct {
@@ -600,7 +600,7 @@ func syntheticPlan() *planner.Plan {
 	s := planner.Scenario{ID: 7, Name: "Divisions", Alignment: map[string]int64{}}
 	for i := range 9 {
 		p.Reps = append(p.Reps, planner.Rep{ID: int64(i + 1), Name: fmt.Sprintf("Rep %d", i+1)})
-		s.Territories = append(s.Territories, planner.Territory{ID: int64(i + 1), Name: fmt.Sprintf("Division %d", i+1), RepID: int64(i + 1)})
+		s.Territories = append(s.Territories, planner.Territory{ID: int64(i + 1), Name: fmt.Sprintf("Division %d", i+1), Reps: []planner.Assignment{{RepID: int64(i + 1), Share: 100}}})
 	}
 	for i := range 3231 {
 		u := planner.GeographyUnit{
