@@ -140,7 +140,12 @@ func (m *Meridian) newQuotaView() *quotaView {
 		{"Rep", 140, false}, {"Quota", 104, true}, {"Full quota", 104, true}, {"Ramp", 56, true},
 		{"Territories", 170, false}, {"Role", 90, false}, {"Manager", 110, false}, {"Start", 84, false}, {"How", 460, false},
 	}, nil)
-	v.rollups.onTap = func(row, _ int) { v.detail.SetText(v.rollups.detail(row)) }
+	v.rollups.onTap = func(row, col int) {
+		v.detail.SetText(v.rollups.detail(row))
+		if col == rollUpOverCol && v.rollups.cell(row, 0) == "Region" {
+			v.askRegionOverAssign(v.rollups.cell(row, 1))
+		}
+	}
 	v.reps.onTap = func(row, _ int) { v.detail.SetText(v.reps.detail(row)) }
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Territories", v.terr.table),
@@ -454,6 +459,101 @@ func quarterMonths(start time.Month, q int) string {
 	first := time.Month((int(start)-1+3*q)%12 + 1)
 	last := time.Month((int(start)-1+3*q+2)%12 + 1)
 	return first.String()[:3] + "–" + last.String()[:3]
+}
+
+// rollUpOverCol is the roll-up table's Over-assign column: tapping it on a
+// region's row sets the region's over-assignment.
+const rollUpOverCol = 4
+
+// askRegionOverAssign asks for the over-assignment of the active
+// scenario's region named name, in percent: its children's quotas then
+// sum to its quota × (1 + over-assignment), so its own quota is their sum
+// ÷ (1 + over-assignment) (planner.RollUp). Stored with
+// sqlite.SetRegionsEdit as one undoable change.
+func (v *quotaView) askRegionOverAssign(name string) {
+	s := v.s
+	if s == nil {
+		return
+	}
+	idx := slices.IndexFunc(s.scenario.Regions, func(r planner.Region) bool { return r.Name == name })
+	if idx < 0 {
+		return
+	}
+	entry := widget.NewEntry()
+	entry.SetText(trimNumber(s.scenario.Regions[idx].OverAssignPct))
+	entry.Validator = func(text string) error {
+		x, _, err := parsePercent(text)
+		if err == nil && x <= -100 {
+			err = errors.New("an over-assignment is more than -100%")
+		}
+		return err
+	}
+	l := widget.NewLabel("The territories of " + name + " carry this much more quota than the region itself: its quota is their sum ÷ (1 + over-assignment). 0 means none.")
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Over-assignment of "+name, "Set", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Over-assignment (%)", entry), widget.NewFormItem("", l)},
+		func(ok bool) {
+			if ok && v.s == s {
+				if err := v.setRegionOverAssign(name, entry.Text); err != nil {
+					v.m.showError(err)
+				}
+			}
+		}, v.m.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Show()
+	v.m.win.Canvas().Focus(entry)
+}
+
+// setRegionOverAssign sets the over-assignment of the active scenario's
+// region named name from text (a percentage above -100), as one undoable
+// change.
+func (v *quotaView) setRegionOverAssign(name, text string) error {
+	s := v.s
+	if s == nil {
+		return errors.New("No plan is open")
+	}
+	idx := slices.IndexFunc(s.scenario.Regions, func(r planner.Region) bool { return r.Name == name })
+	if idx < 0 {
+		return planner.Errorf(planner.ENOTFOUND, "Scenario %q has no region %q", s.scenario.Name, name)
+	}
+	x, _, err := parsePercent(text)
+	if err != nil {
+		return err
+	}
+	if x <= -100 {
+		return planner.Errorf(planner.EINVALID, "The over-assignment of %s must be more than -100%%, not %s%%", name, trimNumber(x))
+	}
+	from := slices.Clone(s.scenario.Regions)
+	to := slices.Clone(from)
+	to[idx].OverAssignPct = x
+	v.m.commit(regionsChange(fmt.Sprintf("Set the over-assignment of %s to %s%%", name, trimNumber(x)), s, from, to), false)
+	return nil
+}
+
+// regionsChange replaces the active scenario's regions from one list to
+// another (the territories keep their regions), in memory and in the plan
+// file.
+func regionsChange(label string, s *session, from, to []planner.Region) *change {
+	id := s.scenario.ID
+	member := map[int64]int64{}
+	for _, t := range s.scenario.Territories {
+		if t.RegionID != 0 {
+			member[t.ID] = t.RegionID
+		}
+	}
+	set := func(rs []planner.Region) func(*session) {
+		return func(s *session) {
+			if sc := s.plan.Scenario(id); sc != nil {
+				sc.Regions = slices.Clone(rs) // a new slice: snapshots keep theirs
+			}
+		}
+	}
+	return &change{
+		label: label, do: set(to), undo: set(from),
+		write:  []sqlite.Edit{sqlite.SetRegionsEdit(id, to, member)},
+		revert: []sqlite.Edit{sqlite.SetRegionsEdit(id, from, member)},
+	}
 }
 
 // setRollUpRows fills the roll-up table: the company, then regions, then

@@ -564,6 +564,46 @@ func TestQuotaRepsAndRollUps(t *testing.T) {
 	}
 }
 
+// A region's over-assignment (tapped in the roll-ups) makes its quota its
+// territories' sum ÷ (1 + over-assignment); it is stored, and undo puts it
+// back.
+func TestQuotaRegionOverAssign(t *testing.T) {
+	m, built := quotaMeridian(t)
+	v, s := m.qv, m.session
+	v.allocate(sampleSettings(), true)
+	waitQuota(t, m, built, func() bool { return v.b.stored })
+	if err := v.setRegionOverAssign("West", "10%"); err != nil {
+		t.Fatal(err)
+	}
+	waitQuota(t, m, built, func() bool { return v.b.qp.Regions[3].OverAssignPct == 10 })
+	west := v.b.qp.Regions[3]
+	if want := math.Round(west.Sum/1.1*100) / 100; west.Name != "West" || west.Quota != want {
+		t.Errorf("West %+v, want quota %v", west, want)
+	}
+	if got := v.rollups.cell(4, rollUpOverCol); got != "10%" {
+		t.Errorf("West's over-assignment cell %q", got)
+	}
+	s.writer.flush()
+	if r := loadPlan(t, s.db.Path).Active().Regions[3]; r.Name != "West" || r.OverAssignPct != 10 {
+		t.Errorf("plan file: %+v", r)
+	}
+	if err := v.setRegionOverAssign("West", "-100"); err == nil {
+		t.Error("-100% accepted")
+	}
+	m.undo()
+	waitQuota(t, m, built, func() bool { return v.b.qp.Regions[3].OverAssignPct == 0 })
+	s.writer.flush()
+	if r := loadPlan(t, s.db.Path).Active().Regions[3]; r.OverAssignPct != 0 {
+		t.Errorf("plan file after undo: %+v", r)
+	}
+	// Every territory is still in its region.
+	for _, tr := range loadPlan(t, s.db.Path).Active().Territories {
+		if tr.RegionID == 0 {
+			t.Errorf("%s lost its region", tr.Name)
+		}
+	}
+}
+
 // BenchmarkQuotaBuild measures the Quotas tab's work on the sample plan
 // (9 territories, 7,146 hospitals) with allocated quotas:
 //   - build: planner.BuildQuotaPlan, run off the UI thread (metrics over
