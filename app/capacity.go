@@ -34,8 +34,8 @@ type capacityColumn struct {
 
 // capacityColumns are the capacity table's columns.
 var capacityColumns = []capacityColumn{
-	{"Territory", 150, false, func(c *planner.CapacityLine) string { return c.Name }},
-	{"Reps needed", 90, true, func(c *planner.CapacityLine) string { return formatFTE(c.RepsNeeded) }},
+	{"Territory", 140, false, func(c *planner.CapacityLine) string { return c.Name }},
+	{"Reps needed", 102, true, func(c *planner.CapacityLine) string { return formatFTE(c.RepsNeeded) }},
 	{"Assigned", 75, true, func(c *planner.CapacityLine) string { return formatFTE(c.RepsAssigned) }},
 	{"Vacancies", 75, true, func(c *planner.CapacityLine) string { return formatFTE(c.Vacancies) }},
 	{"Gap", 70, true, func(c *planner.CapacityLine) string { return formatGap(c.Gap) }},

@@ -109,7 +109,9 @@ func TestCapacityTab(t *testing.T) {
 		t.Errorf("headline %q, want prefix %q", v.headline.Text, head)
 	}
 
-	// A rep and a vacancy in Pacific change the assigned and open columns.
+	// A rep and a vacancy in Pacific change the assigned and open columns:
+	// the rep covers Pacific alone, so all her time is there (1), and the
+	// vacancy is one more rep.
 	rep := addTestRep(t, m, derived, "Ann Lee", "ann@example.com", "")
 	waitCapacity(t, updated)
 	pacific := territoryID(t, s, "Pacific")
@@ -117,10 +119,10 @@ func TestCapacityTab(t *testing.T) {
 	waitDerived(t, derived)
 	waitCapacity(t, updated)
 	i := 8
-	if v.cellText(i, 0) != "Pacific" || v.cellText(i, 2) != "0.5" || v.cellText(i, 3) != "0.5" {
+	if v.cellText(i, 0) != "Pacific" || v.cellText(i, 2) != "1" || v.cellText(i, 3) != "1" {
 		t.Errorf("Pacific row: assigned %q, vacancies %q", v.cellText(i, 2), v.cellText(i, 3))
 	}
-	if !strings.Contains(v.headline.Text, "0.5 assigned, 0.5 open (TBH)") {
+	if !strings.Contains(v.headline.Text, "1 assigned, 1 open (TBH)") {
 		t.Errorf("headline %q", v.headline.Text)
 	}
 

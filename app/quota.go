@@ -384,7 +384,7 @@ func (v *quotaView) setTerritoryRows(qp *planner.QuotaPlan) {
 	cols[qcTerritory] = textColumn{"Territory", 130, false}
 	cols[qcQuota] = textColumn{"Quota", 110, true}
 	for q := range 4 {
-		cols[qcQ1+q] = textColumn{fmt.Sprintf("Q%d %s", q+1, quarterMonths(qp.Settings.StartMonth, q)), 104, true}
+		cols[qcQ1+q] = textColumn{fmt.Sprintf("Q%d %s", q+1, quarterMonths(qp.Settings.StartMonth, q, qp.Settings.FiscalYear)), 128, true}
 	}
 	cols[qcPotential] = textColumn{potential, 80, true}
 	cols[qcLastYear] = textColumn{"Last year", 104, true}
@@ -451,14 +451,22 @@ func (v *quotaView) setTerritoryRows(qp *planner.QuotaPlan) {
 }
 
 // quarterMonths names the months of fiscal quarter q (0 = Q1) of a year
-// starting in start: "Jan–Mar".
-func quarterMonths(start time.Month, q int) string {
+// starting in start: "Jan–Mar", followed by the calendar year of its last
+// month when fy (the fiscal year, QuotaSettings.FiscalYear) is not 0:
+// "Jan–Mar 2028".
+func quarterMonths(start time.Month, q, fy int) string {
 	if start < time.January || start > time.December {
 		start = time.January
 	}
 	first := time.Month((int(start)-1+3*q)%12 + 1)
 	last := time.Month((int(start)-1+3*q+2)%12 + 1)
-	return first.String()[:3] + "–" + last.String()[:3]
+	s := first.String()[:3] + "–" + last.String()[:3]
+	if fy > 0 {
+		// The year of the quarter's last month: a fiscal year from July
+		// 2027 has its Q3 in January–March 2028.
+		s += fmt.Sprintf(" %d", fy+(int(start)-1+3*q+2)/12)
+	}
+	return s
 }
 
 // rollUpOverCol is the roll-up table's Over-assign column: tapping it on a
@@ -1261,7 +1269,7 @@ func (f *quotaForm) relabel() {
 	}
 	start := time.Month(f.start.SelectedIndex() + 1)
 	for j := range 4 {
-		f.quarterLabels[j].SetText(fmt.Sprintf("Q%d %s", j+1, quarterMonths(start, j)))
+		f.quarterLabels[j].SetText(fmt.Sprintf("Q%d %s", j+1, quarterMonths(start, j, 0)))
 	}
 }
 

@@ -43,9 +43,9 @@ type CapacityLine struct {
 	// Utilisation is Hours ÷ (the capacity of the reps assigned and the
 	// vacancies), 0 when nobody is planned.
 	Utilisation float64
-	// ToHire is the whole reps to hire: ceil(RepsNeeded − RepsAssigned)
-	// less the vacancies already open, rounded, never below 0. For sums,
-	// the sum of the territories'.
+	// ToHire is the whole reps to hire, the open vacancies included:
+	// ceil(RepsNeeded − RepsAssigned), never below 0. For sums, the sum of
+	// the territories'.
 	ToHire int
 }
 
@@ -66,7 +66,7 @@ func BuildCapacityPlan(p *Plan, s *Scenario, m WorkloadModel) CapacityPlan {
 			c.Utilisation = c.Hours / planned
 		}
 		// 1e-9 so that 2.0000000001 reps needed is 2, not 3.
-		if h := int(math.Ceil(c.RepsNeeded-c.RepsAssigned-1e-9)) - int(math.Round(c.Vacancies)); h > 0 {
+		if h := int(math.Ceil(c.RepsNeeded - c.RepsAssigned - 1e-9)); h > 0 {
 			c.ToHire = h
 		}
 		path := s.RegionPath(t.RegionID)

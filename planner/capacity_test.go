@@ -68,26 +68,41 @@ func TestAssignmentsValidate(t *testing.T) {
 func TestBuildCapacityPlan(t *testing.T) {
 	p, m := coveragePlan(), workloadModel()
 	s := &p.Scenarios[0]
+	// Bo also takes half of West, beside the vacancy: his 40 + 50 shares
+	// split his time 4/9 to East and 5/9 to West; Ada covers East alone,
+	// so all her time is East's.
+	s.Territories[1].Reps = []planner.Assignment{{RepID: 2, Share: 50}, {Share: 50}}
 	loads := planner.TerritoryWorkload(p, s, m)
 	cp := planner.BuildCapacityPlan(p, s, m)
-	// East: one FTE of East is 0.6 × 1,000 + 0.4 × 1,600 = 1,240 h.
 	east, west := cp.Territories[0], cp.Territories[1]
-	if !wlNear(east.RepsNeeded, loads[0].Hours/1240, 1e-12) || east.RepsAssigned != 1 || east.Vacancies != 0 {
+	// East: 1 + 4/9 FTE; one FTE of East is (1,000 + 4/9 × 1,600) ÷ (13/9) h.
+	eastFTE, eastCap := 1+4.0/9, (1000+4.0/9*1600)/(13.0/9)
+	if !wlNear(east.RepsAssigned, eastFTE, 1e-12) || east.Vacancies != 0 || !wlNear(east.RepsNeeded, loads[0].Hours/eastCap, 1e-12) {
 		t.Errorf("East: %+v (hours %v)", east, loads[0].Hours)
 	}
-	if !wlNear(east.Utilisation, loads[0].Hours/1240, 1e-12) || east.Region != "All" || east.Reps != "Ada 60%, Bo 40%" {
+	if !wlNear(east.Utilisation, loads[0].Hours/(1000+4.0/9*1600), 1e-12) || east.Region != "All" || east.Reps != "Ada 60%, Bo 40%" {
 		t.Errorf("East: %+v", east)
 	}
-	// West: the TBH carries the model's 1,600 h.
-	if !wlNear(west.RepsNeeded, loads[1].Hours/1600, 1e-12) || west.RepsAssigned != 0 || west.Vacancies != 1 {
+	// West: Bo's 5/9 and one vacancy, all at the model's 1,600 h.
+	if !wlNear(west.RepsAssigned, 5.0/9, 1e-12) || west.Vacancies != 1 || !wlNear(west.RepsNeeded, loads[1].Hours/1600, 1e-12) {
 		t.Errorf("West: %+v", west)
 	}
-	// To hire: ceil(needed − assigned) − open vacancies, at least 0.
+	if !wlNear(west.Gap, west.RepsNeeded-5.0/9-1, 1e-12) {
+		t.Errorf("West gap %v", west.Gap)
+	}
+	// To hire, vacancies included: ceil(needed − assigned), at least 0.
 	wantHire := func(l planner.CapacityLine) int {
-		return max(0, int(math.Ceil(l.RepsNeeded-l.RepsAssigned-1e-9))-int(math.Round(l.Vacancies)))
+		return max(0, int(math.Ceil(l.RepsNeeded-l.RepsAssigned-1e-9)))
 	}
 	if east.ToHire != wantHire(east) || west.ToHire != wantHire(west) {
 		t.Errorf("to hire: East %d West %d", east.ToHire, west.ToHire)
+	}
+	// Four reps at 25% of a territory they alone cover are four reps.
+	q := coveragePlan()
+	q.Reps = append(q.Reps, planner.Rep{ID: 3, Name: "Cy"}, planner.Rep{ID: 4, Name: "Di"})
+	q.Scenarios[0].Territories[0].Reps = []planner.Assignment{{RepID: 1, Share: 25}, {RepID: 2, Share: 25}, {RepID: 3, Share: 25}, {RepID: 4, Share: 25}}
+	if got := planner.BuildCapacityPlan(q, &q.Scenarios[0], m).Territories[0].RepsAssigned; got != 4 {
+		t.Errorf("four reps at 25%%: %v assigned", got)
 	}
 	// Both regions (All, and South under it) hold both territories.
 	if len(cp.Regions) != 2 || cp.Regions[0].Name != "All" || cp.Regions[1].Name != "South" {
@@ -95,11 +110,12 @@ func TestBuildCapacityPlan(t *testing.T) {
 	}
 	for _, r := range append(cp.Regions, cp.Total) {
 		if !wlNear(r.Hours, loads[0].Hours+loads[1].Hours, 1e-9) || !wlNear(r.RepsNeeded, east.RepsNeeded+west.RepsNeeded, 1e-12) ||
-			r.RepsAssigned != 1 || r.Vacancies != 1 || r.Accounts != 5 {
+			!wlNear(r.RepsAssigned, 2, 1e-12) || r.Vacancies != 1 || r.Accounts != 5 || r.ToHire != east.ToHire+west.ToHire {
 			t.Errorf("%s: %+v", r.Name, r)
 		}
-		// Utilisation of a sum: hours over the planned 1,240 + 1,600 h.
-		if !wlNear(r.Utilisation, (loads[0].Hours+loads[1].Hours)/2840, 1e-12) {
+		// Utilisation of a sum: hours over the planned 1,000 + 1,600 h of
+		// the two reps and 1,600 h of the vacancy.
+		if !wlNear(r.Utilisation, (loads[0].Hours+loads[1].Hours)/4200, 1e-12) {
 			t.Errorf("%s utilisation %v", r.Name, r.Utilisation)
 		}
 	}

@@ -567,8 +567,8 @@ func (p *Plan) Validate() error {
 				return Errorf(EINVALID, "Territory %q is in region %d, which scenario %q does not have", t.Name, t.RegionID, s.Name)
 			case !(t.Capacity >= 0) || math.IsInf(t.Capacity, 0):
 				return Errorf(EINVALID, "Territory %q has capacity %v; it must be a number of reps, 0 or more", t.Name, t.Capacity)
-			case t.Quota.Known && (!(t.Quota.Value >= 0) || math.IsInf(t.Quota.Value, 0)):
-				return Errorf(EINVALID, "Territory %q has quota %v; it must be an amount, 0 or more", t.Name, t.Quota.Value)
+			case t.Quota.Known && (!(t.Quota.Value >= 0) || t.Quota.Value > MaxAmount):
+				return Errorf(EINVALID, "Territory %q has quota %v; it must be an amount from 0 to %g", t.Name, t.Quota.Value, MaxAmount)
 			}
 			if err := CheckBoundary(t.Boundary); err != nil {
 				return Errorf(EINVALID, "Territory %q: %s", t.Name, ErrorMessage(err))

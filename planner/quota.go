@@ -62,6 +62,13 @@ type QuotaSettings struct {
 	Ramp RampSchedule `json:"ramp,omitempty"`
 }
 
+// MaxAmount is the largest money amount Meridian accepts for a target, a
+// quota, an override or last year's sales, in any currency: 10 trillion.
+// Below it, float64 keeps amounts exact to the cent (2^53 cents is about
+// 90 trillion), which the rounding and the splits rely on; above it a
+// figure is a typing error, not a plan.
+const MaxAmount = 1e13
+
 // seasonTolerance is how far from 100 the season percentages may add up,
 // in percentage points (floating-point noise only).
 const seasonTolerance = 1e-6
@@ -79,10 +86,14 @@ func (s QuotaSettings) Validate() error {
 		return Errorf(EINVALID, "The currency %q is not a three-letter code such as USD or EUR", s.Currency)
 	case !finite(s.Target) || s.Target < 0:
 		return Errorf(EINVALID, "The company target must be zero or more, not %s", formatMoney(s.Target, s.Currency))
+	case s.Target > MaxAmount:
+		return Errorf(EINVALID, "The company target of %g is more than Meridian handles (%s): check the number of zeros", s.Target, formatMoney(MaxAmount, s.Currency))
 	case !finite(s.OverAssignPct) || s.OverAssignPct <= -100:
 		return Errorf(EINVALID, "The over-assignment must be more than -100%%, not %g%%", s.OverAssignPct)
 	case !finite(s.Rounding) || s.Rounding < 0:
 		return Errorf(EINVALID, "The rounding unit must be zero (cents) or more, not %g", s.Rounding)
+	case s.Rounding > 0 && s.Target > 0 && s.Rounding > s.Target:
+		return Errorf(EINVALID, "The rounding unit %s is larger than the company target %s: quotas would be rounded to nothing or to more than the target", formatMoney(s.Rounding, s.Currency), formatMoney(s.Target, s.Currency))
 	case !finite(s.WeightPotential) || s.WeightPotential < 0 || !finite(s.WeightHistory) || s.WeightHistory < 0:
 		return Errorf(EINVALID, "The weights of potential and last year must be zero or more")
 	case s.WeightPotential+s.WeightHistory == 0:
@@ -348,11 +359,11 @@ func AllocateQuotas(in []QuotaInput, s QuotaSettings) ([]QuotaLine, AllocationRe
 		if bad(t.Potential) {
 			return nil, AllocationReport{}, Errorf(EINVALID, "Territory %q has a potential of %g: it must be zero or more", t.Name, t.Potential)
 		}
-		if t.LastYear.Known && bad(t.LastYear.Value) {
-			return nil, AllocationReport{}, Errorf(EINVALID, "Territory %q has last-year sales of %g: they must be zero or more", t.Name, t.LastYear.Value)
+		if t.LastYear.Known && badAmount(t.LastYear.Value) {
+			return nil, AllocationReport{}, Errorf(EINVALID, "Territory %q has last-year sales of %g: they must be zero or more, and at most %g", t.Name, t.LastYear.Value, MaxAmount)
 		}
-		if t.Override != nil && bad(*t.Override) {
-			return nil, AllocationReport{}, Errorf(EINVALID, "Territory %q has a quota set by hand of %g: it must be zero or more", t.Name, *t.Override)
+		if t.Override != nil && badAmount(*t.Override) {
+			return nil, AllocationReport{}, Errorf(EINVALID, "Territory %q has a quota set by hand of %g: it must be zero or more, and at most %g", t.Name, *t.Override, MaxAmount)
 		}
 	}
 
@@ -422,6 +433,10 @@ func AllocateQuotas(in []QuotaInput, s QuotaSettings) ([]QuotaLine, AllocationRe
 
 // bad reports whether v is negative, NaN or infinite.
 func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
+
+// badAmount reports a money amount that is not finite, negative, or above
+// MaxAmount.
+func badAmount(v float64) bool { return bad(v) || v > MaxAmount }
 
 // quotaLimits returns the lower and upper limits of line l's quota and
 // the kind of the lower one.

@@ -573,3 +573,23 @@ func BenchmarkAllocateQuotas(b *testing.B) {
 		}
 	}
 }
+
+// Amounts past MaxAmount, and a rounding unit above the target, are
+// refused before any allocation (a target of 1e25 used to run for ever).
+func TestQuotaLimits(t *testing.T) {
+	s := baseSettings()
+	s.Target = 1e25
+	if err := s.Validate(); err == nil || !strings.Contains(planner.ErrorMessage(err), "check the number of zeros") {
+		t.Errorf("target 1e25: %v", err)
+	}
+	s = baseSettings()
+	s.Rounding = s.Target * 2
+	if err := s.Validate(); err == nil || !strings.Contains(planner.ErrorMessage(err), "larger than the company target") {
+		t.Errorf("rounding above target: %v", err)
+	}
+	big := 1e14
+	_, _, err := planner.AllocateQuotas([]planner.QuotaInput{{TerritoryID: 1, Name: "A", Override: &big}}, baseSettings())
+	if err == nil || !strings.Contains(planner.ErrorMessage(err), "at most") {
+		t.Errorf("override 1e14: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -49,13 +50,16 @@ const quotaChangeTolerance = 0.005
 // territories whose quota changes by more than half a cent, or from
 // unknown to known or back, in s.Territories order. Entries are matched to
 // territories by TerritoryID when it is not 0, else by name, ignoring case
-// and white space ("new  england" matches "New England"). Territories that
-// the file does not list are unchanged.
+// and white space ("new  england" matches "New England").
 //
 // Errors (*Error, EINVALID), naming file, row and column: an entry whose
 // territory is not in the scenario (an ID or a name), a territory listed
-// twice, a negative or non-finite quota. The first error in file order is
-// returned and no changes.
+// twice, a negative, non-finite or too large (MaxAmount) quota, or an
+// empty quota cell for a territory that has a quota (finance clearing a
+// cell by mistake would otherwise delete the quota; type 0 for none). The
+// first error in file order is returned and no changes. Territories of
+// the scenario the file does not list at all (a deleted row) are an error
+// too, after those, naming them: a quota plan comes back whole.
 func CompareQuotas(s *Scenario, entries []QuotaEntry, file string) ([]QuotaChange, error) {
 	if s == nil {
 		return nil, Errorf(EINVALID, "%s: there is no scenario to compare the quotas with", file)
@@ -95,9 +99,24 @@ func CompareQuotas(s *Scenario, entries []QuotaEntry, file string) ([]QuotaChang
 				return nil, Errorf(EINVALID, "%s, row %d, %s: the quota of %q is not a number", file, e.Row, col, s.Territories[i].Name)
 			case v < 0:
 				return nil, Errorf(EINVALID, "%s, row %d, %s: the quota of %q is %g; a quota must be zero or more", file, e.Row, col, s.Territories[i].Name, v)
+			case v > MaxAmount:
+				return nil, Errorf(EINVALID, "%s, row %d, %s: the quota of %q is %g, more than Meridian handles (%g): check the number of zeros", file, e.Row, col, s.Territories[i].Name, v, MaxAmount)
 			}
 		}
+		if !e.Quota.Known && s.Territories[i].Quota.Known {
+			return nil, Errorf(EINVALID, "%s, row %d, %s: the quota of %q is empty; type its quota (0 for none)", file, e.Row, col, s.Territories[i].Name)
+		}
 		next[i] = e
+	}
+	var missing []string
+	for i, t := range s.Territories {
+		if next[i] == nil {
+			missing = append(missing, fmt.Sprintf("%q", t.Name))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, Errorf(EINVALID, "%s has no row for %s of scenario %q: put the %s back (a quota plan comes back whole; nothing was changed)",
+			file, strings.Join(missing, ", "), s.Name, plural(len(missing), "row", "rows"))
 	}
 	var out []QuotaChange
 	for i, t := range s.Territories {

@@ -40,24 +40,30 @@ func TestCompareQuotas(t *testing.T) {
 	}
 }
 
-func TestCompareQuotasClearAndNoChange(t *testing.T) {
+func TestCompareQuotasClearAndMissing(t *testing.T) {
 	s := quotaScenario()
-	// Emptying a quota is a change to Unknown; an unknown left unknown is not.
-	got, err := planner.CompareQuotas(s, []planner.QuotaEntry{
-		{Row: 2, Territory: "New England"},
-		{Row: 3, Territory: "Pacific"},
-		{Row: 4, Territory: "Mid-Atlantic", Quota: planner.Known(2_500_000)},
-	}, "f.xlsx")
-	if err != nil {
-		t.Fatal(err)
+	all := func() []planner.QuotaEntry {
+		return []planner.QuotaEntry{
+			{Row: 2, Territory: "New England", Quota: planner.Known(1_200_000), Column: "N"},
+			{Row: 3, Territory: "Pacific", Column: "N"}, // unknown left unknown: no change
+			{Row: 4, Territory: "Mid-Atlantic", Quota: planner.Known(2_500_000), Column: "N"},
+			{Row: 5, Territory: "Mountain", Quota: planner.Known(800_000.25), Column: "N"},
+		}
 	}
-	want := []planner.QuotaChange{{TerritoryID: 10, Territory: "New England", Old: planner.Known(1_200_000), New: planner.Unknown, Diff: -1_200_000}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v, want %+v", got, want)
+	if got, err := planner.CompareQuotas(s, all(), "f.xlsx"); err != nil || len(got) != 0 {
+		t.Errorf("unchanged file: %v, %v", got, err)
 	}
-	got, err = planner.CompareQuotas(s, nil, "f.xlsx")
-	if err != nil || len(got) != 0 {
-		t.Errorf("no entries: %v, %v", got, err)
+	// Emptying a quota cell is refused: type 0 for none.
+	cleared := all()
+	cleared[0].Quota = planner.Unknown
+	if _, err := planner.CompareQuotas(s, cleared, "f.xlsx"); err == nil ||
+		planner.ErrorMessage(err) != `f.xlsx, row 2, column N: the quota of "New England" is empty; type its quota (0 for none)` {
+		t.Errorf("cleared cell: %v", err)
+	}
+	// A deleted row is named.
+	if _, err := planner.CompareQuotas(s, all()[:3], "f.xlsx"); err == nil ||
+		!strings.Contains(planner.ErrorMessage(err), `f.xlsx has no row for "Mountain" of scenario "Base": put the row back`) {
+		t.Errorf("deleted row: %v", err)
 	}
 }
 

@@ -238,15 +238,19 @@ type TerritoryLoad struct {
 	FromCentroid bool
 	// CapacityHours is the capacity of one full-time rep of the
 	// territory, which RepsNeeded divides by, in hours per year: the mean
-	// of its lines' capacities weighted by their shares (a rep's
-	// CapacityHours, else the model's default; a vacancy the default), or
-	// the model's default when nobody is assigned.
+	// of the capacities of the people planned for it (a rep's
+	// CapacityHours, else the model's default; a vacancy the default)
+	// weighted by the time they give it (see RepsAssigned), or the model's
+	// default when nobody is planned.
 	CapacityHours float64
-	// RepsAssigned is the full-time reps named on the territory: the sum of
-	// the named reps' shares ÷ 100 (1 for one rep, 0 when vacant).
+	// RepsAssigned is the named reps' working time in the territory, in
+	// full-time reps: each rep's time is split over the territories they
+	// cover in proportion to their shares there, so a rep who covers only
+	// this territory counts 1 whatever their share of it (four reps at 25%
+	// each are 4), and a rep with 60% of A and 40% of B counts 0.6 in A.
 	RepsAssigned float64
-	// Vacancies is the full-time reps still to be hired: the sum of the
-	// vacancies' (TBH) shares ÷ 100.
+	// Vacancies is the open positions (TBH lines) of the territory: each is
+	// one rep to hire for it.
 	Vacancies float64
 	// RepsNeeded is Hours / CapacityHours: full-time reps the workload
 	// takes.
@@ -334,24 +338,37 @@ func territoryOrigins(p *Plan, s *Scenario, owner []int64) map[int64]origin {
 func TerritoryWorkload(p *Plan, s *Scenario, m WorkloadModel) []TerritoryLoad {
 	out := make([]TerritoryLoad, len(s.Territories))
 	row := make(map[int64]int, len(s.Territories))
+	// A rep's working time is split over the territories they cover in
+	// proportion to their shares there: a rep with 25% of one territory
+	// and nothing else works full time in it; one with 60% of A and 40%
+	// of B gives A 0.6 of their time and B 0.4.
+	repShares := map[int64]float64{}
+	for _, t := range s.Territories {
+		for _, a := range t.Reps {
+			if a.RepID != 0 {
+				repShares[a.RepID] += a.Share
+			}
+		}
+	}
 	for i, t := range s.Territories {
 		row[t.ID] = i
 		out[i].TerritoryID = t.ID
 		out[i].CapacityHours = m.Capacity()
-		capSum, shares := 0.0, 0.0
+		capSum, fte := 0.0, 0.0
 		for _, a := range t.Reps {
-			c := m.Capacity()
-			if r := p.Rep(a.RepID); r != nil {
-				out[i].RepsAssigned += a.Share / 100
+			c, f := m.Capacity(), 1.0 // a vacancy is one new rep for this territory
+			if r := p.Rep(a.RepID); r != nil && repShares[a.RepID] > 0 {
+				f = a.Share / repShares[a.RepID]
 				c = r.Capacity(m.Capacity())
+				out[i].RepsAssigned += f
 			} else {
-				out[i].Vacancies += a.Share / 100
+				out[i].Vacancies += f
 			}
-			capSum += a.Share * c
-			shares += a.Share
+			capSum += f * c
+			fte += f
 		}
-		if shares > 0 && capSum > 0 {
-			out[i].CapacityHours = capSum / shares
+		if fte > 0 && capSum > 0 {
+			out[i].CapacityHours = capSum / fte
 		}
 	}
 	owner := s.AccountTerritories(p)

@@ -229,7 +229,7 @@ func TestRepsAssign(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--territory", "South", "--reps", "Ann Lee=60,TBH=30"}, "the shares add up to 90%, not 100%"},
-		{[]string{"--territory", "South", "--reps", "Zed=100"}, `--reps: the plan has no rep "Zed" (it has: Dana W., Ann Lee, Lee, Bo)`},
+		{[]string{"--territory", "South", "--reps", "Zed=100"}, `--reps: the plan has no rep "Zed" (it has: Dana W., Ann Lee, Lee, Bo; see meridianctl reps)`},
 		{[]string{"--territory", "South", "--reps", "Ann Lee=50,ann@example.com=50"}, "names Ann Lee twice"},
 		{[]string{"--territory", "South", "--reps", "Ann Lee=0,TBH=100"}, "the share of Ann Lee must be a percentage more than 0"},
 		{[]string{"--territory", "South", "--reps", "Ann Lee", "--start", "2027-05-01"}, "--start is the planned start of a vacancy"},

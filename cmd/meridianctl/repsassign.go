@@ -61,7 +61,7 @@ func findTerritory(s *planner.Scenario, name string) (*planner.Territory, error)
 	if len(fold) == 1 {
 		return fold[0], nil
 	}
-	return nil, fmt.Errorf("scenario %q has no territory %q (it has: %s)", s.Name, name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("scenario %q has no territory %q (it has: %s)", s.Name, name, listSome(names, 12))
 }
 
 // findRep returns the rep of p named (or with the email) who: the exact
@@ -93,7 +93,7 @@ func findRep(p *planner.Plan, who string) (*planner.Rep, error) {
 		for i, r := range p.Reps {
 			names[i] = r.Name
 		}
-		return nil, fmt.Errorf("--reps: the plan has no rep %q (it has: %s)", who, strings.Join(names, ", "))
+		return nil, fmt.Errorf("--reps: the plan has no rep %q (it has: %s; see meridianctl reps)", who, listSome(names, 12))
 	}
 	return nil, fmt.Errorf("--reps: %d reps are named %q; name the one you mean by email", len(exact), who)
 }
@@ -217,4 +217,13 @@ func cmdRepsAssign(ctx context.Context, a repsAssignArgs, stdout io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "%s: %s (was: %s)\nwrote %s\n", out.Territory, orS(out.Summary, "nobody"), orS(out.Previous, "nobody"), a.plan)
 	return nil
+}
+
+// listSome joins the first n names with commas, and says how many more
+// there are: a roster of thousands must not flood an error message.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

@@ -60,7 +60,7 @@ func SetQuotasEdit(scenarioID int64, settings *planner.QuotaSettings, quotas map
 		}
 		ids := make([]int64, 0, len(quotas))
 		for id, q := range quotas {
-			if math.IsNaN(q) || math.IsInf(q, 0) || q < 0 {
+			if math.IsNaN(q) || q < 0 || q > planner.MaxAmount {
 				return planner.Errorf(planner.EINVALID, "The quota of territory %d is %v; it must be an amount, 0 or more", id, q)
 			}
 			ids = append(ids, id)
