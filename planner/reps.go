@@ -284,6 +284,23 @@ func (ri *rosterImporter) number(cells []Cell, col int) (v float64, ok, bad bool
 	return cellNumber(cells, col, ri.nf)
 }
 
+// minPlausibleCapacity is the capacity, in hours a year, below which the
+// roster import warns: a week's work is 40.
+const minPlausibleCapacity = 40
+
+// cutHoursUnit removes a trailing unit of hours ("h", "hrs", "hours",
+// case ignored) from s, and reports whether it did.
+func cutHoursUnit(s string) (string, bool) {
+	t := strings.TrimSpace(s)
+	low := strings.ToLower(t)
+	for _, u := range []string{"hours", "hour", "hrs", "hr", "h"} {
+		if strings.HasSuffix(low, u) {
+			return strings.TrimSpace(t[:len(t)-len(u)]), true
+		}
+	}
+	return t, false
+}
+
 func (ri *rosterImporter) problem(row, col int, value, reason string, sev Severity) {
 	name := ""
 	if col >= 0 && col < len(ri.header) {
@@ -350,12 +367,27 @@ func (ri *rosterImporter) row(rec Record) {
 	}
 	if c := m[RosterCapacity]; c >= 0 {
 		v, ok, bad, s := ri.number(cells, c)
+		if bad {
+			// "1,600 h", "1600 hours": the unit is the column's.
+			if t, cut := cutHoursUnit(s); cut {
+				var nv float64
+				if nv, ok = ParseNumber(t, ri.nf); ok {
+					v, bad = nv, false
+				}
+			}
+		}
 		switch {
 		case bad:
 			ri.problem(row, c, s, notNumber(s)+"; the rep gets the plan's default capacity", SeverityWarning)
 		case ok && (v < 0 || v > HoursPerYear):
 			ri.problem(row, c, s, fmt.Sprintf("capacity '%s' is not a number of hours a year from 0 to %d; the rep gets the plan's default capacity", s, HoursPerYear), SeverityWarning)
 		default:
+			if ok && v > 0 && v < minPlausibleCapacity {
+				// "1.600" read with a decimal point: most likely 1,600
+				// written with a European thousands separator.
+				ri.problem(row, c, s, fmt.Sprintf("capacity '%s' is read as %s hours a year, which looks too low: if it means %s, write it without a separator",
+					s, trimFloat(v), trimFloat(v*1000)), SeverityWarning)
+			}
 			rp.CapacityHours, set[RosterCapacity] = v, true
 		}
 	}

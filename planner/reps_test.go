@@ -214,3 +214,17 @@ func TestGuessRosterMappingSalesAgent(t *testing.T) {
 		t.Errorf("mapping %v", m)
 	}
 }
+
+// Capacities written with their unit are read; one that looks like 1,600
+// written with a European separator ("1.600" in a file with a decimal
+// point) is kept but warned about.
+func TestRosterCapacityUnitsAndDoubt(t *testing.T) {
+	const roster = "Name,Email,Capacity\nAnn,a@x.com,\"1,600 h\"\nBo,b@x.com,1200 hours\nCy,c@x.com,1.600\n"
+	res := readRoster(t, "r.csv", roster, &rosterGeocoder{})
+	if len(res.Reps) != 3 || res.Reps[0].CapacityHours != 1600 || res.Reps[1].CapacityHours != 1200 || res.Reps[2].CapacityHours != 1.6 {
+		t.Fatalf("reps %+v", res.Reps)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Row != 4 || !strings.Contains(res.Problems[0].Reason, "looks too low: if it means 1600") {
+		t.Errorf("problems %+v", res.Problems)
+	}
+}

@@ -12,6 +12,7 @@
 //	meridianctl workload --plan FILE.meridian [--rule RULE ...] [--json]
 //	meridianctl capacity --plan FILE.meridian [--scenario NAME] [--json]
 //	meridianctl quota --plan FILE.meridian [--target N] [--override T=N,...] [--ramp 0,25,50,75] [--write] [--json]
+//	meridianctl quota import --plan FILE.meridian --file F.xlsx [--write] [--json]
 //	meridianctl reps --plan FILE.meridian [--json]
 //	meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--sheet S] [--map field=Column,...] [--skip-bad] [--json]
 //	meridianctl reps assign --plan FILE.meridian --territory NAME --reps "Ann Lee=60,TBH=40" [--start 2027-05-01]
@@ -87,6 +88,11 @@ const usage = `usage:
       Settings not given are the plan's stored ones (history field and ramp included), else:
       rounding 1000, weights potential only (0.6/0.4 with --history), no ramp, fiscal year from
       January of this year. --write stores the quotas, overrides and settings in the plan
+  meridianctl quota import --plan FILE.meridian --file F.xlsx [--scenario NAME] [--write] [--json]
+      read back the annual quotas of the Territories sheet of an exported workbook that
+      finance edited, and print the change report (territory, old, new, difference); a bad
+      cell, a cleared quota or a deleted row is refused by sheet, row and column. --write
+      stores the changed quotas as set by hand (kept by later quota runs)
   meridianctl import accounts --plan FILE.meridian --file F.csv|F.xlsx [--sheet S]
         [--map field=Column,...] [--country CC] [--skip-bad] [--delete-removed] [--json]
       import accounts: columns guessed from their headers (fields: external_id, name,
@@ -219,10 +225,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cmd == "reps" && len(args) > 1 && (args[1] == "import" || args[1] == "assign") {
 		cmd, args = "reps "+args[1], args[1:]
 	}
+	if cmd == "quota" && len(args) > 1 && args[1] == "import" {
+		cmd, args = "quota import", args[1:]
+	}
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "workload", "capacity", "quota", "import geography", "import accounts", "reps", "reps import", "reps assign":
+	case "sample", "report", "export", "map", "balance", "workload", "capacity", "quota", "import geography", "import accounts", "reps", "reps import", "reps assign", "quota import":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -253,6 +262,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		qa.plan, qa.scenario, qa.asJSON = *plan, *scenario, *asJSON
 		return cmdQuota(ctx, qa, stdout)
+	case "quota import":
+		if *plan == "" || ga.file == "" {
+			return fmt.Errorf("quota import needs --plan FILE.meridian and --file F.xlsx")
+		}
+		return cmdQuotaImport(ctx, *plan, *scenario, ga.file, qa.write, *asJSON, stdout)
 	case "import accounts":
 		if *plan == "" || ga.file == "" {
 			return fmt.Errorf("import accounts needs --plan FILE.meridian and --file F.csv|F.xlsx")
