@@ -532,7 +532,7 @@ func (ri *rosterImporter) date(cells []Cell, col, row int) (time.Time, bool) {
 			return t, true
 		}
 	}
-	ri.problem(row, col, s, "'"+s+"' is not a date; write it as 2024-03-01", SeverityWarning)
+	ri.problem(row, col, s, "'"+s+"' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01", SeverityWarning)
 	return time.Time{}, false
 }
 

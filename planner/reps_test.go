@@ -190,7 +190,7 @@ func TestImportRosterProblems(t *testing.T) {
 		"warning Row 3, column Capacity: capacity '9000' is not a number of hours a year from 0 to 8784; the rep gets the plan's default capacity",
 		"warning Row 3, column Annual Cost: annual cost '-5' is negative; it is left out",
 		"error Row 4, column Email: the email 'A@X.COM' is also on row 3; the row is skipped",
-		"warning Row 5, column Start: 'next week' is not a date; write it as 2024-03-01",
+		"warning Row 5, column Start: 'next week' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n got %q\nwant %q", got, want)

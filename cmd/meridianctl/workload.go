@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -136,7 +137,7 @@ func cmdWorkload(ctx context.Context, a workloadArgs, stdout io.Writer) error {
 	fmt.Fprintf(tw, "Territory\tAccounts\tVisits/yr\tVisit h\tTravel h\tHours\tCapacity h\tReps\tReps needed\t\n")
 	var tot WorkloadRowOut
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f\t\n", r.Territory, r.Accounts, r.Visits, r.VisitHours, r.TravelHours, r.Hours, r.CapacityHours, r.RepsAssigned, r.RepsNeeded)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t\n", r.Territory, r.Accounts, r.Visits, r.VisitHours, r.TravelHours, r.Hours, r.CapacityHours, r.RepsAssigned, r.RepsNeeded)
 		tot.Accounts += r.Accounts
 		tot.Visits += r.Visits
 		tot.VisitHours += r.VisitHours
@@ -145,8 +146,62 @@ func cmdWorkload(ctx context.Context, a workloadArgs, stdout io.Writer) error {
 		tot.RepsAssigned += r.RepsAssigned
 		tot.RepsNeeded += r.RepsNeeded
 	}
-	fmt.Fprintf(tw, "Total\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t\t%.0f\t%.2f\t\n", tot.Accounts, tot.Visits, tot.VisitHours, tot.TravelHours, tot.Hours, tot.RepsAssigned, tot.RepsNeeded)
-	return tw.Flush()
+	fmt.Fprintf(tw, "Total\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t\t%.2f\t%.2f\t\n", tot.Accounts, tot.Visits, tot.VisitHours, tot.TravelHours, tot.Hours, tot.RepsAssigned, tot.RepsNeeded)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// A rule that matches no account is most often a misspelt segment.
+	used := make([]int, len(p.Workload.Rules))
+	for j := range p.Accounts {
+		if r := p.Workload.Rule(&p.Accounts[j]); r >= 0 {
+			used[r]++
+		}
+	}
+	for r, n := range used {
+		if n == 0 {
+			fmt.Fprintf(stdout, "warning: rule %d (%s) matches no account: check the segment's spelling (segments: %s)\n",
+				r+1, ruleText(p.Workload.Rules[r]), segmentList(p, 8))
+		}
+	}
+	return nil
+}
+
+// ruleText writes a visit rule as --rule takes it.
+func ruleText(r planner.VisitRule) string {
+	s := ""
+	if r.Segment != "" {
+		s = "segment=" + r.Segment + ";"
+	}
+	s += fmt.Sprintf("visits=%g;hours=%g", r.VisitsPerYear, r.HoursPerVisit)
+	if r.MinPotential > 0 {
+		s += fmt.Sprintf(";min-potential=%g", r.MinPotential)
+	}
+	return s
+}
+
+// segmentList names the plan's account segments, most accounts first, at
+// most n of them.
+func segmentList(p *planner.Plan, n int) string {
+	count := map[string]int{}
+	for j := range p.Accounts {
+		if seg := p.Accounts[j].Segment; seg != "" {
+			count[seg]++
+		}
+	}
+	segs := make([]string, 0, len(count))
+	for seg := range count {
+		segs = append(segs, seg)
+	}
+	sort.Slice(segs, func(i, j int) bool {
+		if count[segs[i]] != count[segs[j]] {
+			return count[segs[i]] > count[segs[j]]
+		}
+		return segs[i] < segs[j]
+	})
+	if len(segs) == 0 {
+		return "none"
+	}
+	return listSome(segs, n)
 }
 
 func orF(v, def float64) float64 {

@@ -30,6 +30,15 @@ func TestWorkload(t *testing.T) {
 	if code != 0 || !regexp.MustCompile(`Total +7065 +61516 +111400 `).MatchString(out) {
 		t.Fatalf("workload: %d %q\n%s", code, errOut, out)
 	}
+	if strings.Contains(out, "warning:") {
+		t.Errorf("warnings for rules that match:\n%s", out)
+	}
+	// A misspelt segment matches nothing: said, with the segments there are.
+	_, warn, _ := ctl(t, "workload", "--plan", plan, "--rule", "segment=GENERAL ACUTE;visits=12;hours=2", "--rule", "visits=4;hours=1")
+	if !strings.Contains(warn, "warning: rule 1 (segment=GENERAL ACUTE;visits=12;hours=2) matches no account: check the segment's spelling (segments: GENERAL ACUTE CARE, ") {
+		t.Errorf("no warning for a rule that matches nothing:\n%s", warn)
+	}
+	ctl(t, "workload", "--plan", plan, "--rule", "segment=GENERAL ACUTE CARE;visits=12;hours=2", "--rule", "visits=4;hours=1")
 	code, out, _ = ctl(t, "workload", "--plan", plan, "--json")
 	var rows []WorkloadRowOut
 	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) != 9 || rows[0].Territory != "New England" || rows[0].Hours <= rows[0].VisitHours {
