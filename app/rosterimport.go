@@ -158,7 +158,7 @@ func (ri *rosterImport) start() {
 	src := ri.src
 	m.runTask("Importing the roster "+filepath.Base(src.path)+"…", func(ctx context.Context, progress func(float64)) error {
 		var gc planner.Geocoder
-		if mapping[planner.RosterHomeZIP] >= 0 {
+		if mapping[planner.RosterHomeZIP] >= 0 || mapping[planner.RosterHomeCity] >= 0 {
 			g, err := geocode.New(country)
 			if err != nil {
 				return err
@@ -196,8 +196,8 @@ func (ri *rosterImport) showReport() {
 	if res.Skipped > 0 {
 		lines = append(lines, plural(res.Skipped, "row was", "rows were")+" skipped (see the problems).")
 	}
-	if res.HomeByPoint+res.HomeByZIP > 0 {
-		lines = append(lines, fmt.Sprintf("Home bases: %d from coordinates, %d from postal codes.", res.HomeByPoint, res.HomeByZIP))
+	if res.HomeByPoint+res.HomeByZIP+res.HomeByCity > 0 {
+		lines = append(lines, fmt.Sprintf("Home bases: %d from coordinates, %d from postal codes, %d from cities.", res.HomeByPoint, res.HomeByZIP, res.HomeByCity))
 	}
 	head := widget.NewLabel(strings.Join(lines, "\n"))
 	head.Wrapping = fyne.TextWrapWord

@@ -30,6 +30,8 @@ const (
 	RosterStart                            // start (hire) date → Rep.Start
 	RosterCapacity                         // hours a year → Rep.CapacityHours
 	RosterCost                             // fully loaded annual cost, plan currency → Rep.AnnualCost
+	RosterHomeCity                         // home city, geocoded into Rep.HomeBase when there is no postal code
+	RosterHomeState                        // home state or province, to tell cities of the same name apart
 	NumRosterFields                        // the number of roster fields
 )
 
@@ -49,6 +51,8 @@ var rosterFieldInfo = [NumRosterFields]struct {
 	RosterStart:         {"Start date", []string{"startdate", "start", "hiredate", "datehired", "hired", "datestarted"}},
 	RosterCapacity:      {"Capacity (hours a year)", []string{"capacityhours", "capacity", "capacityhoursyear", "capacityhoursperyear", "hoursperyear", "annualhours", "hoursayear", "hours"}},
 	RosterCost:          {"Annual cost", []string{"annualcost", "cost", "costperyear", "loadedcost", "fullyloadedcost", "annualloadedcost", "yearlycost"}},
+	RosterHomeCity:      {"Home city", []string{"homecity", "city", "basecity", "officecity"}},
+	RosterHomeState:     {"Home state", []string{"homestate", "state", "province", "homeprovince", "stateprovince"}},
 }
 
 // String returns the field's label for the user, e.g. "Home postal code".
@@ -191,6 +195,9 @@ type RosterResult struct {
 	// Homes counts the reps with a home base: by their own coordinates
 	// (HomeByPoint) and from their postal code (HomeByZIP).
 	HomeByPoint, HomeByZIP int
+	// HomeByCity counts the home bases located at the centre of their city
+	// (a Home city column, with its state when given, and no postal code).
+	HomeByCity int
 }
 
 // ImportRoster reads every row of r and makes a rep of each (see
@@ -412,7 +419,8 @@ func (ri *rosterImporter) row(rec Record) {
 func (ri *rosterImporter) home(cells []Cell, row int, rp *Rep) bool {
 	m := &ri.m
 	latC, lonC, zipC := m[RosterHomeLatitude], m[RosterHomeLongitude], m[RosterHomeZIP]
-	if latC < 0 && zipC < 0 {
+	cityC, stateC := m[RosterHomeCity], m[RosterHomeState]
+	if latC < 0 && zipC < 0 && cityC < 0 {
 		return false
 	}
 	rp.HomeZIP = ri.text(cells, zipC)
@@ -452,6 +460,9 @@ func (ri *rosterImporter) home(cells []Cell, row int, rp *Rep) bool {
 		}
 	}
 	if rp.HomeZIP == "" {
+		if city := ri.text(cells, cityC); city != "" {
+			return ri.homeCity(row, cityC, city, ri.text(cells, stateC), rp)
+		}
 		return usable
 	}
 	if ri.opt.Geocoder == nil {
@@ -471,6 +482,32 @@ func (ri *rosterImporter) home(cells []Cell, row int, rp *Rep) bool {
 	} else {
 		ri.problem(row, zipC, rp.HomeZIP, "postal code '"+rp.HomeZIP+"' not found; the rep has no home base", SeverityWarning)
 	}
+	return true
+}
+
+// homeCity locates a home base at the centre of its city (with its state
+// or province when given) through the options' geocoder; the rep has no
+// home base, with a warning, when the city is unknown or the geocoder
+// missing.
+func (ri *rosterImporter) homeCity(row, col int, city, state string, rp *Rep) bool {
+	if ri.opt.Geocoder == nil {
+		ri.problem(row, col, city, "no gazetteer to look up the city '"+city+"'; the rep has no home base", SeverityWarning)
+		return true
+	}
+	g := ri.opt.Geocoder.Geocode(Address{City: city, State: state})
+	if g.Warning != "" {
+		ri.problem(row, col, city, g.Warning, SeverityWarning)
+	}
+	if (g.Level == MatchCity || g.Level == MatchPostal) && ValidLonLat(g.Location) {
+		rp.HomeBase, rp.HasHome = g.Location, true
+		ri.res.HomeByCity++
+		return true
+	}
+	where := city
+	if state != "" {
+		where += ", " + state
+	}
+	ri.problem(row, col, city, "city '"+where+"' not found; the rep has no home base", SeverityWarning)
 	return true
 }
 

@@ -34,6 +34,9 @@ func (g *rosterGeocoder) Geocode(a planner.Address) planner.Geocoded {
 		return planner.Geocoded{Location: orb.Point{-71.13, 42.35}, Level: planner.MatchPostal, ZIP: "02134",
 			Warning: "ZIP 2134 lost its leading zero; read as 02134"}
 	}
+	if a.City == "Portland" && a.State == "OR" {
+		return planner.Geocoded{Location: orb.Point{-122.68, 45.52}, Level: planner.MatchCity}
+	}
 	return planner.Geocoded{}
 }
 
@@ -226,5 +229,24 @@ func TestRosterCapacityUnitsAndDoubt(t *testing.T) {
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Row != 4 || !strings.Contains(res.Problems[0].Reason, "looks too low: if it means 1600") {
 		t.Errorf("problems %+v", res.Problems)
+	}
+}
+
+// A home base given as a city (with its state) is located at the city's
+// centre when there is no postal code; an unknown city is a warning.
+func TestRosterHomeCity(t *testing.T) {
+	const roster = "Name,Email,Home City,Home State,Home ZIP\nAnn,a@x.com,Portland,OR,\nBo,b@x.com,Portland,OR,02134\nCy,c@x.com,Atlantis,,\n"
+	res := readRoster(t, "r.csv", roster, &rosterGeocoder{})
+	if len(res.Reps) != 3 || res.HomeByCity != 1 || res.HomeByZIP != 1 {
+		t.Fatalf("reps %+v, by city %d, by ZIP %d", res.Reps, res.HomeByCity, res.HomeByZIP)
+	}
+	if r := res.Reps[0]; !r.HasHome || r.HomeBase != (orb.Point{-122.68, 45.52}) || r.HomeZIP != "" {
+		t.Errorf("Ann %+v", r)
+	}
+	if r := res.Reps[1]; r.HomeBase != (orb.Point{-71.13, 42.35}) { // the postal code wins
+		t.Errorf("Bo %+v", r)
+	}
+	if r := res.Reps[2]; r.HasHome || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Reason, "city 'Atlantis' not found") {
+		t.Errorf("Cy %+v, problems %+v", r, res.Problems)
 	}
 }

@@ -114,8 +114,8 @@ const usage = `usage:
       import a rep roster: columns guessed from their headers (Name or First/Last Name, Email,
       Role/Title, Manager/Reports To, Home ZIP/Postal Code, Home Latitude/Longitude, Start Date,
       Capacity (hours), Annual Cost) or mapped with --map (fields: name, first_name, last_name,
-      email, role, manager, home_zip, home_latitude, home_longitude, start, capacity, cost);
-      home bases geocoded offline by postal code in the plan's country; merged by email, else
+      email, role, manager, home_zip, home_latitude, home_longitude, home_city, home_state, start, capacity, cost);
+      home bases geocoded offline by postal code, else city (and state), in the plan's country; merged by email, else
       name (IDs kept; reps not in the file are kept); prints every problem by row and column.
       A row that cannot be used (no name or email, an email twice) stops the import and nothing
       is written, unless --skip-bad skips such rows

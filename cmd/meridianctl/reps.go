@@ -49,6 +49,7 @@ type RepsImportOut struct {
 	Mapping     map[string]string `json:"mapping"`
 	HomeByPoint int               `json:"home_by_coordinates"`
 	HomeByZIP   int               `json:"home_by_postal_code"`
+	HomeByCity  int               `json:"home_by_city"`
 	Added       int               `json:"added"`
 	Updated     int               `json:"updated"`
 	Unchanged   int               `json:"unchanged"`
@@ -69,6 +70,7 @@ var rosterKeys = [planner.NumRosterFields]string{
 	planner.RosterEmail: "email", planner.RosterRole: "role", planner.RosterManager: "manager",
 	planner.RosterHomeZIP: "home_zip", planner.RosterHomeLatitude: "home_latitude", planner.RosterHomeLongitude: "home_longitude",
 	planner.RosterStart: "start", planner.RosterCapacity: "capacity", planner.RosterCost: "cost",
+	planner.RosterHomeCity: "home_city", planner.RosterHomeState: "home_state",
 }
 
 // normKey lower-cases s and keeps only its letters and digits, so that
@@ -165,7 +167,7 @@ func cmdRepsImport(ctx context.Context, a repsImportArgs, stdout io.Writer) erro
 		return err
 	}
 	out := RepsImportOut{File: res.Source, Rows: res.Rows, Reps: len(res.Reps), Skipped: res.Skipped, SkippedRows: []int{}, Mapping: map[string]string{},
-		HomeByPoint: res.HomeByPoint, HomeByZIP: res.HomeByZIP, Problems: []problemJSON{}}
+		HomeByPoint: res.HomeByPoint, HomeByZIP: res.HomeByZIP, HomeByCity: res.HomeByCity, Problems: []problemJSON{}}
 	for f := planner.RosterField(0); f < planner.NumRosterFields; f++ {
 		if c := m[f]; c >= 0 && c < len(r.Header()) {
 			out.Mapping[f.String()] = r.Header()[c]
@@ -222,7 +224,7 @@ func cmdRepsImport(ctx context.Context, a repsImportArgs, stdout io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "columns: %s\n", strings.Join(cols, ", "))
-	fmt.Fprintf(stdout, "home bases: %d by their own coordinates, %d by postal code\n", out.HomeByPoint, out.HomeByZIP)
+	fmt.Fprintf(stdout, "home bases: %d by their own coordinates, %d by postal code, %d by city\n", out.HomeByPoint, out.HomeByZIP, out.HomeByCity)
 	fmt.Fprintf(stdout, "roster: %d added, %d updated, %d unchanged, %d not in the file (kept)\n", out.Added, out.Updated, out.Unchanged, out.Kept)
 	if n := len(out.Problems); n > 0 {
 		fmt.Fprintf(stdout, "%s:\n", count(n, "problem"))

@@ -52,7 +52,7 @@ func TestRepsImport(t *testing.T) {
 	code, out, errOut := ctl(t, "reps", "import", "--plan", plan, "--file", csv)
 	for _, want := range []string{
 		"roster.csv: 4 rows read, 4 reps imported\n",
-		"home bases: 1 by their own coordinates, 1 by postal code\n",
+		"home bases: 1 by their own coordinates, 1 by postal code, 0 by city\n",
 		"roster: 3 added, 1 updated, 0 unchanged, 0 not in the file (kept)\n",
 		"1 problem:\n  warning: row 4, column Capacity (hours): 'lots' is not a number; the rep gets the plan's default capacity\n",
 	} {
