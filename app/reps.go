@@ -285,8 +285,9 @@ func parseTypedDate(s string) (time.Time, error) {
 }
 
 // parseHome reads a home base typed by the user: "" for none, "lon, lat"
-// (WGS84 degrees, longitude first) or a postal code geocoded offline by gc
-// (it must match a postal code, not just a city). It returns the postal
+// (WGS84 degrees, longitude first), a postal code geocoded offline by gc,
+// or else a city with its state ("Portland, OR"), placed at the city's
+// centre. It returns the postal
 // code kept (the geocoder's corrected form), the point, whether there is a
 // home, and a note for the user ("ZIP 10001: -73.9967, 40.7507").
 func parseHome(s string, gc planner.Geocoder) (zip string, pt orb.Point, has bool, note string, err error) {
@@ -310,7 +311,15 @@ func parseHome(s string, gc planner.Geocoder) (zip string, pt orb.Point, has boo
 	}
 	g := gc.Geocode(planner.Address{ZIP: s})
 	if g.Level != planner.MatchPostal || !planner.ValidLonLat(g.Location) {
-		return "", orb.Point{}, false, "", fmt.Errorf("postal code '%s' was not found; type a 5-digit ZIP or longitude, latitude", s)
+		// "Portland, OR" or "Lyon": the centre of the city.
+		city, state := s, ""
+		if i := strings.LastIndex(s, ","); i >= 0 {
+			city, state = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+		}
+		if c := gc.Geocode(planner.Address{City: city, State: state}); city != "" && c.Level == planner.MatchCity && planner.ValidLonLat(c.Location) {
+			return "", c.Location, true, fmt.Sprintf("%s: the city's centre, longitude %.4f, latitude %.4f.", s, c.Location.Lon(), c.Location.Lat()), nil
+		}
+		return "", orb.Point{}, false, "", fmt.Errorf("'%s' is neither a postal code nor a city we know; type a ZIP, a city and state (Portland, OR) or longitude, latitude", s)
 	}
 	zip = g.ZIP
 	if zip == "" {

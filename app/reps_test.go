@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/meridianplan/meridian/planner"
+	"github.com/meridianplan/meridian/planner/geocode"
 )
 
 // storedPlan reads the plan file after every queued edit was written.
@@ -344,6 +345,20 @@ func TestParseHome(t *testing.T) {
 	}
 	if _, _, _, _, err := parseHome("10001", nil); err == nil {
 		t.Error("a ZIP without a geocoder accepted")
+	}
+	// With the US gazetteer: a ZIP, a city and state, and neither.
+	gc, err := geocode.New("US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zip, p, has, _, err := parseHome("10001", gc); err != nil || !has || zip != "10001" || math.Abs(p[1]-40.75) > 0.05 {
+		t.Errorf("ZIP 10001: %q %v %v %v", zip, p, has, err)
+	}
+	if zip, p, has, note, err := parseHome("Portland, OR", gc); err != nil || !has || zip != "" || math.Abs(p[0]+122.68) > 0.2 || math.Abs(p[1]-45.52) > 0.2 {
+		t.Errorf("Portland, OR: %q %v %v %q %v", zip, p, has, note, err)
+	}
+	if _, _, _, _, err := parseHome("Qqqzzx, ZZ", gc); err == nil || !strings.Contains(err.Error(), "neither a postal code nor a city") {
+		t.Errorf("Qqqzzx: %v", err)
 	}
 }
 
