@@ -388,7 +388,7 @@ func (v *repsView) showRepForm(old *planner.Rep) {
 	f.email = entry(r.Email, "name@company.com")
 	f.role = entry(r.Role, "job title")
 	f.manager = entry(r.Manager, "the manager's name")
-	f.home = entry(homeInit, "ZIP (10001) or longitude, latitude (-73.99, 40.75)")
+	f.home = entry(homeInit, "ZIP (10001), city and state (Portland, OR) or longitude, latitude (-73.99, 40.75)")
 	f.start = entry(isoDate(r.Start), "YYYY-MM-DD")
 	f.capacity = entry(capText, fmt.Sprintf("hours a year; empty for the default (%s)", formatCount(v.defaultCapacity())))
 	f.cost = entry(costText, "fully loaded, per year")
