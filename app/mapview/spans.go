@@ -40,12 +40,16 @@ func ceilInt(v float64) int {
 
 // spanScratch is a worker's scratch memory for building spans.
 type spanScratch struct {
-	cnt  []int32  // per row: crossings
-	slot []int32  // per row: its first spanSlots crossings, column<<1 | dir
-	ovf  []uint64 // the other crossings: row<<32 | column<<1 | dir
-	ks   []int32  // the crossings of a row with more than spanSlots
-	row  []int32  // spans' row starts (rows+1)
-	sp   []int32  // spans: x0, x1 pairs
+	edges []spanEdge         // edges crossing row centres, stepped in fixed point
+	slow  []slowEdge         // the others (see fixMax)
+	cnt   []uint32           // per row: crossings
+	slot  [][spanSlots]int32 // per row: its first crossings, column<<1 | dir
+	ovf   []uint64           // the other crossings: row<<32 | column<<1 | dir
+	ovfAt int                // walkRows: next entry of ovf, -1 before spillRows
+	tot   int                // crossings
+	ks    []int32            // the crossings of a row with more than spanSlots
+	row   []int32            // spans' row starts (rows+1)
+	sp    []int32            // spans: x0, x1 pairs
 }
 
 // spanSlots is the number of crossings a row keeps in place (see
@@ -62,8 +66,9 @@ const spanSlots = 4
 // from (the top of a strip or of an area's bound), so the two areas of a
 // shared edge still get bit-identical crossings, as with the direct formula
 // x0 + (r+0.5-y0)·k that it replaces: one integer addition per row instead
-// of a conversion and four float operations, and the clamp and the ceiling
-// of the top-left rule become integer operations. The rounding of K drifts
+// of a conversion and four float operations, the ceiling of the top-left
+// rule becomes a shift, and the clamp to the columns moves to the spans
+// (see walkRows), fewer than the crossings. The rounding of K drifts
 // by less than 2^-32 pixel per row, so a pixel can only move where a
 // crossing lies within about 10^-7 pixel of a pixel centre (none does in
 // the US counties views of the benchmarks: their images are unchanged).
@@ -79,6 +84,24 @@ const (
 	fixMax = 1 << 24
 )
 
+// spanEdge is an edge that crosses the centres of rows r0..r1-1 (relative
+// to the first row asked for): x is its crossing of row r0 and k the step
+// per row (fixed point, see fixBits); dir is 1 for an edge going down in
+// the image, 0 for one going up.
+type spanEdge struct {
+	x, k   int64
+	r0, r1 int32
+	dir    int32
+}
+
+// slowEdge is an edge beyond fixMax: upper end (x0, y0) and inverse slope
+// k in pixels; rows (absolute) and dir as in spanEdge.
+type slowEdge struct {
+	x0, y0, k float64
+	r0, r1    int
+	dir       int32
+}
+
 // rowAt returns the first row whose centre r+0.5 is at or below y, clamped
 // to [ya, yb] (fya, fyb: the same as floats). Inside (fya, fyb) the
 // ceiling of y-0.5 already lies in [ya, yb] (ya-0.5 and yb-0.5 are exact
@@ -93,33 +116,63 @@ func rowAt(y, fya, fyb float64, ya, yb int) int {
 	return ceilInt(y - 0.5)
 }
 
-// spill keeps crossing key of row r (relative) that has no slot left.
-func (s *spanScratch) spill(r int, key int32) {
-	s.ovf = append(s.ovf, uint64(r)<<32|uint64(uint32(key)))
-}
-
 // buildSpans computes the spans of the rings of it, transformed by t, in
 // rows [ya, yb) with columns clamped to [xlo, xhi] (integers; all in the
 // coordinates of t). s.row[r]..s.row[r+1] index the spans of row ya+r in
 // s.sp (pairs of x0, x1: pixels x0..x1-1).
 //
-// Each edge's crossings go straight into their row's slots (the row's
-// first spanSlots crossings; others spill to s.ovf, sorted by row at the
-// end), so no sort by row is needed; then each row's crossings are sorted
-// and walked with the non-zero winding rule.
+// Passes, most of them functions of their own so that their loops keep
+// their variables in registers: findEdges lists the edges that cross row
+// centres; pushCrossings writes each crossing straight into its row's
+// slots (room for spanSlots), so no sort by row is needed (the previous
+// version wrote row<<32 | crossing to a list, then scattered it into rows
+// by a counting sort); walkRows sorts each row's crossings and walks them
+// with the non-zero winding rule. The crossings of the rare rows with more
+// than spanSlots (and of edges beyond fixMax) are gathered in s.ovf, sorted
+// by row, when walkRows first meets such a row.
 func (s *spanScratch) buildSpans(it *simpItem, t xform, ya, yb int, xlo, xhi float64) {
 	nr := yb - ya
-	if cap(s.cnt) < nr+1 {
-		s.cnt = make([]int32, nr+1)
-		s.slot = make([]int32, (nr+1)*spanSlots)
+	if cap(s.cnt) < nr {
+		s.cnt = make([]uint32, nr)
+		s.slot = make([][spanSlots]int32, nr)
 	}
-	cnt := s.cnt[:nr]
+	cnt, slot := s.cnt[:nr], s.slot[:nr]
 	clear(cnt)
-	slot := s.slot[:nr*spanSlots]
+	s.findEdges(it, t, ya, yb)
+	pushCrossings(cnt, slot, s.edges)
+	// Rows with more than spanSlots crossings, or with a crossing of an
+	// edge beyond fixMax, take all their crossings from s.ovf (see
+	// rowSpans).
 	s.ovf = s.ovf[:0]
+	for _, e := range s.slow {
+		for r := e.r0; r < e.r1; r++ {
+			x := e.x0 + (float64(r)+0.5-e.y0)*e.k
+			if x < xlo {
+				x = xlo
+			} else if x > xhi {
+				x = xhi
+			}
+			key := int32(ceilInt(x-0.5))<<1 | e.dir
+			s.ovf = append(s.ovf, uint64(r-ya)<<32|uint64(uint32(key)))
+			cnt[r-ya] += spanSlots + 1
+		}
+		s.tot += e.r1 - e.r0
+	}
+	s.walkRows(cnt, slot, s.tot, int32(xlo), int32(xhi))
+}
+
+// findEdges lists in s.edges (and s.slow) the edges of the rings of it,
+// transformed by t, that cross the centres of rows in [ya, yb).
+func (s *spanScratch) findEdges(it *simpItem, t xform, ya, yb int) {
+	// Every vertex starts at most one edge.
+	if cap(s.edges) < len(it.pts) {
+		s.edges = make([]spanEdge, len(it.pts))
+	}
+	edges := s.edges[:len(it.pts)]
+	ne, tot := 0, 0
+	s.slow = s.slow[:0]
 	ts, tx, ty := t.s, t.tx, t.ty
 	fya, fyb := float64(ya), float64(yb)
-	ilo, ihi := int64(xlo), int64(xhi)
 	pts := it.pts
 	prev := 0
 	for _, e := range it.ends {
@@ -147,115 +200,163 @@ func (s *spanScratch) buildSpans(it *simpItem, t xform, ya, yb int, xlo, xhi flo
 				dir = 0
 			}
 			k := (x1 - x0) / (y1 - y0)
-			if math.Abs(x0) < fixMax && math.Abs(x1) < fixMax && math.Abs(y0) < fixMax && math.Abs(k) < fixMax {
-				// rs: the edge's first row, unclamped (r0 > ya was not
-				// clamped).
-				rs := r0
-				if r0 == ya {
-					rs = ceilInt(y0 - 0.5)
-				}
-				kf := int64(k * fixOne)
-				xf := int64((x0+(float64(rs)+0.5-y0)*k)*fixOne) + int64(r0-rs)*kf
-				for r := r0 - ya; r < r1-ya; r++ {
-					// First pixel whose centre is at or right of the
-					// crossing: ⌈x-0.5⌉ = ⌊x-0.5+1-2^-32⌋ in fixed point.
-					c := min(max((xf+(fixOne/2-1))>>fixBits, ilo), ihi)
-					xf += kf
-					key := int32(c)<<1 | dir
-					n := cnt[r]
-					if n < spanSlots {
-						slot[r*spanSlots+int(n)] = key
-					} else {
-						s.spill(r, key)
-					}
-					cnt[r] = n + 1
-				}
+			// One comparison for four bounds (false for NaNs too).
+			if !(math.Abs(x0)+math.Abs(x1)+math.Abs(y0)+math.Abs(k) < fixMax) {
+				s.slow = append(s.slow, slowEdge{x0: x0, y0: y0, k: k, r0: r0, r1: r1, dir: dir})
 				continue
 			}
-			for r := r0; r < r1; r++ {
-				x := x0 + (float64(r)+0.5-y0)*k
-				if x < xlo {
-					x = xlo
-				} else if x > xhi {
-					x = xhi
-				}
-				key := int32(ceilInt(x-0.5))<<1 | dir
-				n := cnt[r-ya]
-				if n < spanSlots {
-					slot[(r-ya)*spanSlots+int(n)] = key
-				} else {
-					s.spill(r-ya, key)
-				}
-				cnt[r-ya] = n + 1
+			// rs: the edge's first row, unclamped (r0 > ya was not
+			// clamped).
+			rs := r0
+			if r0 == ya {
+				rs = ceilInt(y0 - 0.5)
 			}
+			kf := int64(k * fixOne)
+			xf := int64((x0+(float64(rs)+0.5-y0)*k)*fixOne) + int64(r0-rs)*kf
+			ed := &edges[ne]
+			ed.x, ed.k, ed.r0, ed.r1, ed.dir = xf, kf, int32(r0-ya), int32(r1-ya), dir
+			ne++
+			tot += r1 - r0
 		}
 	}
-	ovf := s.ovf
-	if len(ovf) > 1 {
-		slices.Sort(ovf)
+	s.edges, s.tot = edges[:ne], tot
+}
+
+// pushCrossings stores the crossings of edges in the rows' slots (cnt and
+// slot: s.cnt and s.slot), as column<<1 | dir, columns unclamped (walkRows
+// clamps the spans). The loop is branch-free: a row's crossings beyond
+// spanSlots overwrite its slots, and spillRows gathers all the crossings
+// of such rows afterwards.
+func pushCrossings(cnt []uint32, slot [][spanSlots]int32, edges []spanEdge) {
+	slot = slot[:len(cnt)]
+	for _, e := range edges {
+		x, k, dir := e.x, e.k, e.dir
+		for r, r1 := int(e.r0), int(e.r1); r < r1; r++ {
+			// First pixel whose centre is at or right of the crossing:
+			// ⌈x-0.5⌉ = ⌊x-0.5+1-2^-32⌋ in fixed point.
+			key := int32((x+(fixOne/2-1))>>fixBits)<<1 | dir
+			x += k
+			n := cnt[r]
+			slot[r][n&(spanSlots-1)] = key
+			cnt[r] = n + 1
+		}
 	}
-	// Walk each row's crossings in order.
+}
+
+// spillRows appends to s.ovf the crossings (row<<32 | key) of s.edges in
+// the rows that have more than spanSlots (see pushCrossings; the same
+// arithmetic).
+func (s *spanScratch) spillRows(cnt []uint32) {
+	for i := range s.edges {
+		e := &s.edges[i]
+		x := e.x
+		for r := e.r0; r < e.r1; r++ {
+			if cnt[r] > spanSlots {
+				key := int32((x+(fixOne/2-1))>>fixBits)<<1 | e.dir
+				s.ovf = append(s.ovf, uint64(r)<<32|uint64(uint32(key)))
+			}
+			x += e.k
+		}
+	}
+}
+
+// walkRows turns the crossings of each row (cnt and slot, or s.ovf, sorted,
+// for the rows with more than spanSlots) into spans clamped to columns
+// [lo, hi] by the non-zero winding rule: s.row and s.sp. (Clamping the
+// spans covers the same pixels of [lo, hi) as clamping the crossings: a
+// crossing is left of a pixel centre in [lo, hi) whether clamped or not.)
+// Rows of two crossings, most of them, are handled here; the others by
+// rowSpans, out of line so that this loop keeps its variables in
+// registers.
+func (s *spanScratch) walkRows(cnt []uint32, slot [][spanSlots]int32, tot int, lo, hi int32) {
+	nr := len(cnt)
 	if cap(s.row) < nr+1 {
 		s.row = make([]int32, nr+1)
 	}
 	row := s.row[:nr+1]
-	sp := s.sp[:0]
-	for r := range nr {
-		row[r] = int32(len(sp))
-		n := cnt[r]
-		ks := slot[r*spanSlots : r*spanSlots+spanSlots]
-		if n == 2 {
-			// The common case: one span.
-			a, b := ks[0], ks[1]
-			if a > b {
-				a, b = b, a
-			}
-			if (a^b)&1 != 0 && b>>1 > a>>1 {
-				sp = append(sp, a>>1, b>>1)
-			}
+	// A span takes two crossings or more: tot (all the crossings) bounds
+	// the length of sp.
+	if cap(s.sp) < tot {
+		s.sp = make([]int32, tot)
+	}
+	sp := s.sp[:tot]
+	m := 0
+	s.ovfAt = -1
+	slot = slot[:nr]
+	for r, n := range cnt {
+		row[r] = int32(m)
+		if n != 2 {
+			m = s.rowSpans(sp, m, r, n, &slot[r], lo, hi)
 			continue
 		}
-		if n > spanSlots {
-			buf := append(s.ks[:0], ks...)
-			for len(ovf) > 0 && int(ovf[0]>>32) == r {
-				buf = append(buf, int32(uint32(ovf[0])))
-				ovf = ovf[1:]
-			}
-			s.ks = buf
-			ks = buf
-		} else {
-			ks = ks[:n]
+		// One span, if the crossings go opposite ways.
+		a, b := slot[r][0], slot[r][1]
+		a, b = min(a, b), max(a, b)
+		if x0, x1 := max(a>>1, lo), min(b>>1, hi); (a^b)&1 != 0 && x1 > x0 {
+			sp[m], sp[m+1] = x0, x1
+			m += 2
 		}
-		// Insertion sort: rows hold few crossings (usually two).
-		for a := 1; a < len(ks); a++ {
-			v := ks[a]
-			b := a
-			for b > 0 && ks[b-1] > v {
-				ks[b] = ks[b-1]
-				b--
-			}
-			ks[b] = v
+	}
+	row[nr] = int32(m)
+	s.sp = sp[:m]
+}
+
+// rowSpans writes the spans of row r (see walkRows), which has n
+// crossings (in slot, or in s.ovf from s.ovfAt when n > spanSlots; the
+// first such row has spillRows fill s.ovf), to sp from index m, and
+// returns the index past them.
+//
+//go:noinline
+func (s *spanScratch) rowSpans(sp []int32, m, r int, n uint32, slot *[spanSlots]int32, lo, hi int32) int {
+	var ks []int32
+	if n > spanSlots {
+		if s.ovfAt < 0 {
+			// The first such row: gather them all.
+			s.spillRows(s.cnt)
+			slices.Sort(s.ovf)
+			s.ovfAt = 0
 		}
-		wind := 0
-		var x0 int32
-		for _, v := range ks {
-			d := 1
-			if v&1 == 0 {
-				d = -1
-			}
-			was := wind
-			wind += d
-			if was == 0 {
-				x0 = v >> 1
-			} else if wind == 0 {
-				if x1 := v >> 1; x1 > x0 {
-					sp = append(sp, x0, x1)
-				}
+		ovf := s.ovf[s.ovfAt:]
+		buf := s.ks[:0]
+		for len(ovf) > 0 && int(ovf[0]>>32) == r {
+			buf = append(buf, int32(uint32(ovf[0])))
+			ovf = ovf[1:]
+		}
+		s.ovfAt = len(s.ovf) - len(ovf)
+		s.ks = buf
+		ks = buf
+	} else {
+		ks = slot[:n]
+	}
+	// Insertion sort: rows hold few crossings.
+	for a := 1; a < len(ks); a++ {
+		v := ks[a]
+		b := a
+		for b > 0 && ks[b-1] > v {
+			ks[b] = ks[b-1]
+			b--
+		}
+		ks[b] = v
+	}
+	wind := 0
+	var x0 int32
+	for _, v := range ks {
+		d := 1
+		if v&1 == 0 {
+			d = -1
+		}
+		was := wind
+		wind += d
+		if was == 0 {
+			x0 = max(v>>1, lo)
+		} else if wind == 0 {
+			if x1 := min(v>>1, hi); x1 > x0 {
+				sp[m], sp[m+1] = x0, x1
+				m += 2
 			}
 		}
 	}
-	row[nr] = int32(len(sp))
-	s.sp = sp
+	return m
 }
 
 // fillSpans stores packed colour p in the spans of rows y0..y1-1 of the
