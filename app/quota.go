@@ -496,21 +496,14 @@ func (v *quotaView) askRegionOverAssign(name string) {
 		}
 		return err
 	}
-	l := widget.NewLabel("The territories of " + name + " carry this much more quota than the region itself: its quota is their sum ÷ (1 + over-assignment). 0 means none.")
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Over-assignment of "+name, "Set", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Over-assignment (%)", entry), widget.NewFormItem("", l)},
-		func(ok bool) {
-			if ok && v.s == s {
-				if err := v.setRegionOverAssign(name, entry.Text); err != nil {
-					v.m.showError(err)
-				}
+	v.m.askValue("Over-assignment of "+name, "Over-assignment (%)", entry,
+		"The territories of "+name+" carry this much more quota than the region itself: its quota is their sum ÷ (1 + over-assignment). 0 means none.",
+		func(text string) error {
+			if v.s != s {
+				return nil
 			}
-		}, v.m.win)
-	entry.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(480, d.MinSize().Height))
-	d.Show()
-	v.m.win.Canvas().Focus(entry)
+			return v.setRegionOverAssign(name, text)
+		})
 }
 
 // setRegionOverAssign sets the over-assignment of the active scenario's
@@ -883,21 +876,12 @@ func (v *quotaView) askQuota(id int64) {
 	if t.QuotaOverride {
 		help += " Leave it empty to give " + t.Name + " its allocated share again."
 	}
-	l := widget.NewLabel(help)
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Quota of "+t.Name, "Set", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Annual quota", entry), widget.NewFormItem("", l)},
-		func(ok bool) {
-			if ok && v.s == s {
-				if err := v.setOverride(id, entry.Text); err != nil {
-					v.m.showError(err)
-				}
-			}
-		}, v.m.win)
-	entry.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(480, d.MinSize().Height))
-	d.Show()
-	v.m.win.Canvas().Focus(entry)
+	v.m.askValue("Quota of "+t.Name, "Annual quota", entry, help, func(text string) error {
+		if v.s != s {
+			return nil
+		}
+		return v.setOverride(id, text)
+	})
 }
 
 // setOverride sets territory id's quota by hand from text (an amount, 0 or

@@ -89,3 +89,25 @@ func textCell(o fyne.CanvasObject) *canvas.Text {
 	text.Color = theme.Color(theme.ColorNameForeground)
 	return text
 }
+
+// askValue asks for one value in a small form dialog titled title: entry
+// (with its validator) labelled field, and help below it. Set (or Return)
+// calls apply with the entry's text, and an error it returns is shown;
+// Cancel does nothing.
+func (m *Meridian) askValue(title, field string, entry *widget.Entry, help string, apply func(text string) error) {
+	l := widget.NewLabel(help)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm(title, "Set", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem(field, entry), widget.NewFormItem("", l)},
+		func(ok bool) {
+			if ok {
+				if err := apply(entry.Text); err != nil {
+					m.showError(err)
+				}
+			}
+		}, m.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Show()
+	m.win.Canvas().Focus(entry)
+}

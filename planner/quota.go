@@ -170,10 +170,12 @@ func calendarIndex(start time.Month, m int) int {
 	return (int(start) - 1 + m) % 12
 }
 
-// seasonFractions returns the season as fractions of 1 in fiscal order
-// (index 0 = the first fiscal month); all zero (or unusable) gives 1/12
-// each.
-func seasonFractions(season [12]float64, start time.Month) [12]float64 {
+// SeasonShares returns the season (percentages by calendar month, January
+// first, as in [QuotaSettings]) as shares of 1 in fiscal order: index 0 is
+// start, the first fiscal month; Season[month] ÷ Σ Season, or 1/12 each
+// when the season is all zero (or unusable). [CumulativeSeason] is its
+// running sum; the Excel plan's Settings sheet writes it.
+func SeasonShares(season [12]float64, start time.Month) [12]float64 {
 	var f [12]float64
 	sum := 0.0
 	for _, v := range season {
@@ -821,9 +823,11 @@ func formatMoney(v float64, currency string) string {
 	return sign + b.String()
 }
 
-// seasonUnit returns the rounding unit for splitting annual: u (0.01 for
-// 0), or cents when annual is not a whole number of u.
-func seasonUnit(annual, u float64) float64 {
+// SplitUnit returns the unit [MonthlyQuota] rounds the months of annual
+// to, in currency: u (the rounding unit; 0.01 for 0), or cents (0.01) when
+// annual is not a whole number of u, to within 1e-9 + 1e-12 × |annual/u|
+// units. The Excel plan's "Split unit" formula computes the same.
+func SplitUnit(annual, u float64) float64 {
 	if u <= 0 || math.IsNaN(u) || math.IsInf(u, 0) {
 		return 0.01
 	}
@@ -875,7 +879,7 @@ func MonthlyQuota(annual float64, season [12]float64, startMonth time.Month, uni
 	if math.IsNaN(annual) || math.IsInf(annual, 0) {
 		return out
 	}
-	u := seasonUnit(annual, unit)
+	u := SplitUnit(annual, unit)
 	cum := CumulativeSeason(season, startMonth)
 	prev := 0.0
 	for k := 0; k < 12; k++ {
@@ -894,7 +898,7 @@ func MonthlyQuota(annual float64, season [12]float64, startMonth time.Month, uni
 // being startMonth; C(12) is exactly 1. An all-zero season gives equal
 // months (k/12).
 func CumulativeSeason(season [12]float64, startMonth time.Month) [12]float64 {
-	f := seasonFractions(season, startMonth)
+	f := SeasonShares(season, startMonth)
 	var c [12]float64
 	sum := 0.0
 	for k := 0; k < 12; k++ {
@@ -964,7 +968,7 @@ func ProratedQuota(annual float64, season [12]float64, fiscalStart time.Month, r
 	if math.IsNaN(annual) || math.IsInf(annual, 0) {
 		return 0
 	}
-	f := seasonFractions(season, fiscalStart)
+	f := SeasonShares(season, fiscalStart)
 	start := repStart.Year()*12 + int(repStart.Month()) - 1
 	if fiscalStart < time.January || fiscalStart > time.December {
 		fiscalStart = time.January

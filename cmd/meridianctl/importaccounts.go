@@ -102,12 +102,7 @@ func parseMapping(m *planner.Mapping, spec string, header []string) error {
 			m[f] = -1
 			continue
 		}
-		idx := -1
-		for i, h := range header {
-			if h == col || (idx < 0 && strings.EqualFold(h, col)) {
-				idx = i
-			}
-		}
+		idx := columnIndex(header, col)
 		if idx < 0 {
 			return fmt.Errorf("--map %s=%s: the file has no column %q; it has: %s", f.Key(), col, col, strings.Join(header, ", "))
 		}
@@ -287,4 +282,19 @@ func printImportReport(w io.Writer, rep importReport, plan string) {
 		fmt.Fprintf(w, "  %s: row %d%s: %s\n", pr.Severity, pr.Row, col, pr.Reason)
 	}
 	fmt.Fprintf(w, "wrote %s\n", plan)
+}
+
+// columnIndex returns the index of the header named col (an exact match
+// first, else the first match ignoring case), or -1.
+func columnIndex(header []string, col string) int {
+	idx := -1
+	for i, h := range header {
+		if h == col {
+			return i
+		}
+		if idx < 0 && strings.EqualFold(h, col) {
+			idx = i
+		}
+	}
+	return idx
 }

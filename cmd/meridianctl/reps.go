@@ -109,12 +109,7 @@ func parseRosterMapping(m *planner.RosterMapping, spec string, header []string) 
 			m[f] = -1
 			continue
 		}
-		idx := -1
-		for i, h := range header {
-			if h == col || (idx < 0 && strings.EqualFold(h, col)) {
-				idx = i
-			}
-		}
+		idx := columnIndex(header, col)
 		if idx < 0 {
 			return fmt.Errorf("--map %s=%s: the file has no column %q; it has: %s", rosterKeys[f], col, col, strings.Join(header, ", "))
 		}

@@ -29,7 +29,7 @@ type book struct {
 	// cp is the capacity plan; nil when the plan has no workload model.
 	cp *planner.CapacityPlan
 	// shares are the season shares in fiscal order, as the Settings sheet
-	// writes them (fiscalShares).
+	// writes them (planner.SeasonShares).
 	shares [12]float64
 	// terrRows is the Territories sheet's body row count, and terrCol the
 	// letter of each named column of it (for the Summary's charts and
@@ -73,7 +73,7 @@ func (b *book) build() error {
 		if qp.Settings.Rounding < 1 {
 			moneyDec = 2
 		}
-		b.shares = fiscalShares(qp.Settings.Season, qp.Settings.StartMonth)
+		b.shares = planner.SeasonShares(qp.Settings.Season, qp.Settings.StartMonth)
 	} else if b.p.Workload != nil {
 		cp := planner.BuildCapacityPlan(b.p, b.s, *b.p.Workload)
 		b.cp = &cp

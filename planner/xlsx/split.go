@@ -2,9 +2,7 @@ package xlsx
 
 import (
 	"fmt"
-	"math"
 	"strconv"
-	"time"
 )
 
 // The quarterly and monthly quotas of the Territories sheet are formulas of
@@ -26,47 +24,6 @@ import (
 // unitsEps). ROUND(x,9) first takes out floating-point noise, so that a
 // half unit is a tie that ROUND's half-away-from-zero settles as
 // planner.RoundUnits does.
-
-// fiscalShares returns the season as shares of 1 in fiscal order (index 0
-// the first fiscal month): Season[calendar month] ÷ Σ Season, or 1/12 each
-// when the season is all zero. It is planner's seasonFractions, which the
-// Settings sheet writes as the season cells, and whose running sum is
-// planner.CumulativeSeason.
-func fiscalShares(season [12]float64, start time.Month) [12]float64 {
-	if start < time.January || start > time.December {
-		start = time.January
-	}
-	var f [12]float64
-	sum := 0.0
-	for _, v := range season {
-		if v > 0 && !math.IsInf(v, 0) {
-			sum += v
-		}
-	}
-	for m := 0; m < 12; m++ {
-		v := season[(int(start)-1+m)%12]
-		switch {
-		case sum == 0:
-			f[m] = 1.0 / 12
-		case v > 0 && !math.IsInf(v, 0):
-			f[m] = v / sum
-		}
-	}
-	return f
-}
-
-// splitUnit is the split unit of annual with rounding unit rounding (0 for
-// cents): planner's seasonUnit, and what unitFormula computes.
-func splitUnit(annual, rounding float64) float64 {
-	if rounding <= 0 {
-		return 0.01
-	}
-	q := annual / rounding
-	if math.Abs(q-math.Round(q)) <= 1e-9+1e-12*math.Abs(q) {
-		return rounding
-	}
-	return 0.01
-}
 
 // splitRefs names the cells the split formulas of one row use.
 type splitRefs struct {

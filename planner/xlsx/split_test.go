@@ -364,8 +364,8 @@ func TestSplitFormulasMatchPlanner(t *testing.T) {
 					if rounding > 0 && unit != rounding {
 						nonMultiples++
 					}
-					if unit != splitUnit(annual, rounding) || rawFloat(t, f, SheetTerritories, col[hdrSplitUnit]+r) != unit {
-						t.Fatalf("%s row %s: split unit %v, want %v", where, r, unit, splitUnit(annual, rounding))
+					if unit != planner.SplitUnit(annual, rounding) || rawFloat(t, f, SheetTerritories, col[hdrSplitUnit]+r) != unit {
+						t.Fatalf("%s row %s: split unit %v, want %v", where, r, unit, planner.SplitUnit(annual, rounding))
 					}
 					check := func(h string, want float64) {
 						ref := col[h] + r

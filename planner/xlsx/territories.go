@@ -254,7 +254,7 @@ func (b *book) territories() sheetSpec {
 			return x
 		}
 		cols = append(cols, column{key: hdrSplitUnit, header: hdrSplitUnit, body: func(i, r int) any {
-			return excelize.Cell{StyleID: st.money, Formula: refs(r).unitFormula(), Value: splitUnit(qp.Territories[i].Quota.Value, set.Rounding)}
+			return excelize.Cell{StyleID: st.money, Formula: refs(r).unitFormula(), Value: planner.SplitUnit(qp.Territories[i].Quota.Value, set.Rounding)}
 		}})
 		for j := range 4 {
 			h := fmt.Sprintf("Q%d", j+1)
