@@ -196,6 +196,9 @@ func (ri *rosterImport) showReport() {
 	if res.Skipped > 0 {
 		lines = append(lines, plural(res.Skipped, "row was", "rows were")+" skipped (see the problems).")
 	}
+	if unused := ri.mapping().Unused(ri.src.header); len(unused) > 0 {
+		lines = append(lines, "Columns not used: "+strings.Join(unused, ", ")+" (a roster keeps no other fields; import again and map one if it was meant).")
+	}
 	if res.HomeByPoint+res.HomeByZIP+res.HomeByCity > 0 {
 		lines = append(lines, fmt.Sprintf("Home bases: %d from coordinates, %d from postal codes, %d from cities.", res.HomeByPoint, res.HomeByZIP, res.HomeByCity))
 	}

@@ -130,6 +130,26 @@ func GuessRosterMapping(header []string) RosterMapping {
 	return m
 }
 
+// Unused returns the non-blank names in header of the columns that m
+// maps to no roster field, in header order: a roster keeps no custom
+// fields, so the import lists them for the user to map if one was meant
+// (a "Region" or "Office" column, for instance).
+func (m RosterMapping) Unused(header []string) []string {
+	used := make([]bool, len(header))
+	for _, c := range m {
+		if c >= 0 && c < len(header) {
+			used[c] = true
+		}
+	}
+	out := []string{}
+	for c, h := range header {
+		if !used[c] && strings.TrimSpace(h) != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // Check checks m against a table of ncols columns: every column in range
 // (-1 for none), no column filling two fields, and a column for the name
 // (or both first and last name) or the email. It returns an *Error with

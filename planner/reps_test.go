@@ -250,3 +250,11 @@ func TestRosterHomeCity(t *testing.T) {
 		t.Errorf("Cy %+v, problems %+v", r, res.Problems)
 	}
 }
+
+// The Maven team file's regional_office fills no roster field: listed.
+func TestRosterMappingUnused(t *testing.T) {
+	header := []string{"sales_agent", "manager", "regional_office", " "}
+	if got := planner.GuessRosterMapping(header).Unused(header); !reflect.DeepEqual(got, []string{"regional_office"}) {
+		t.Errorf("unused %q", got)
+	}
+}

@@ -47,15 +47,18 @@ type RepsImportOut struct {
 	Skipped     int               `json:"skipped_rows"`
 	SkippedRows []int             `json:"skipped_row_numbers"`
 	Mapping     map[string]string `json:"mapping"`
-	HomeByPoint int               `json:"home_by_coordinates"`
-	HomeByZIP   int               `json:"home_by_postal_code"`
-	HomeByCity  int               `json:"home_by_city"`
-	Added       int               `json:"added"`
-	Updated     int               `json:"updated"`
-	Unchanged   int               `json:"unchanged"`
-	Kept        int               `json:"kept_not_in_file"`
-	Problems    []problemJSON     `json:"problems"`
-	Written     bool              `json:"written"`
+	// Unused lists the file's columns that fill no roster field (a roster
+	// keeps no custom fields): map one with --map if it was meant.
+	Unused      []string      `json:"unused_columns"`
+	HomeByPoint int           `json:"home_by_coordinates"`
+	HomeByZIP   int           `json:"home_by_postal_code"`
+	HomeByCity  int           `json:"home_by_city"`
+	Added       int           `json:"added"`
+	Updated     int           `json:"updated"`
+	Unchanged   int           `json:"unchanged"`
+	Kept        int           `json:"kept_not_in_file"`
+	Problems    []problemJSON `json:"problems"`
+	Written     bool          `json:"written"`
 }
 
 // repsImportArgs are the flags of "reps import".
@@ -168,6 +171,7 @@ func cmdRepsImport(ctx context.Context, a repsImportArgs, stdout io.Writer) erro
 			out.Mapping[f.String()] = r.Header()[c]
 		}
 	}
+	out.Unused = m.Unused(r.Header())
 	var bad []string
 	for _, pr := range res.Problems {
 		out.Problems = append(out.Problems, problemJSON{Row: pr.Row, Column: pr.Column, Value: pr.Value, Severity: pr.Severity.String(), Reason: pr.Reason})
@@ -219,6 +223,9 @@ func cmdRepsImport(ctx context.Context, a repsImportArgs, stdout io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "columns: %s\n", strings.Join(cols, ", "))
+	if len(out.Unused) > 0 {
+		fmt.Fprintf(stdout, "not used: %s (map one with --map field=Column if it was meant)\n", strings.Join(out.Unused, ", "))
+	}
 	fmt.Fprintf(stdout, "home bases: %d by their own coordinates, %d by postal code, %d by city\n", out.HomeByPoint, out.HomeByZIP, out.HomeByCity)
 	fmt.Fprintf(stdout, "roster: %d added, %d updated, %d unchanged, %d not in the file (kept)\n", out.Added, out.Updated, out.Unchanged, out.Kept)
 	if n := len(out.Problems); n > 0 {
