@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -833,19 +834,29 @@ func (v *quotaView) saveSettings(set planner.QuotaSettings) {
 }
 
 // parseAmount reads an amount typed by the user: "50000000",
-// "50,000,000", "$50 000 000", "1e6". Commas, spaces, underscores and the
-// symbols $ € £ ¥ are ignored. empty is true for blank text.
+// "50,000,000", "$50 000 000", "1e6" (planner.ParseNumber with a decimal
+// point and comma groups, after spaces are dropped). empty is true for
+// blank text.
 func parseAmount(text string) (v float64, empty bool, err error) {
-	t := strings.NewReplacer(",", "", "_", "", " ", "", "\u00a0", "", "\u202f", "", "$", "", "€", "", "£", "", "¥", "").Replace(strings.TrimSpace(text))
+	t := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '_' {
+			return -1
+		}
+		return r
+	}, text)
 	if t == "" {
 		return 0, true, nil
 	}
-	x, perr := strconv.ParseFloat(t, 64)
-	if perr != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+	x, ok := planner.ParseNumber(t, typedNumbers)
+	if !ok {
 		return 0, false, fmt.Errorf("%q is not a number", strings.TrimSpace(text))
 	}
 	return x, false, nil
 }
+
+// typedNumbers is how numbers typed in the app's forms are written: a
+// decimal point and comma groups ("1,250,000.50").
+var typedNumbers = planner.NumberFormat{Decimal: '.', Group: ','}
 
 // askQuota asks for territory id's quota set by hand.
 func (v *quotaView) askQuota(id int64) {
@@ -1315,16 +1326,15 @@ func (f *quotaForm) check() {
 }
 
 // parsePercent reads a percentage typed by the user: "10", "10%",
-// "-10", "8.5"; blank is 0 with empty true.
+// "-10", "−10", "8.5" (planner.ParseNumber); blank is 0 with empty true.
 func parsePercent(text string) (float64, bool, error) {
-	t := strings.TrimSuffix(strings.TrimSpace(text), "%")
-	t = strings.ReplaceAll(strings.TrimSpace(t), "−", "-")
+	t := strings.TrimSpace(text)
 	if t == "" {
 		return 0, true, nil
 	}
-	x, err := strconv.ParseFloat(t, 64)
-	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, false, fmt.Errorf("%q is not a percentage", strings.TrimSpace(text))
+	x, ok := planner.ParseNumber(t, typedNumbers)
+	if !ok {
+		return 0, false, fmt.Errorf("%q is not a percentage", t)
 	}
 	return x, false, nil
 }

@@ -256,18 +256,11 @@ func shareText(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
-// parseTypedNumber reads a plain number typed by the user: spaces, "$" and
-// thousands commas are ignored ("95,000", "$ 1,600.5"); "" is 0.
+// parseTypedNumber reads a plain number typed by the user ("95,000",
+// "$ 1,600.5"; see parseAmount); "" is 0.
 func parseTypedNumber(s string) (float64, error) {
-	s = strings.NewReplacer(",", "", "$", "", " ", "", "\u00a0", "").Replace(s)
-	if s == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("'%s' is not a number", s)
-	}
-	return v, nil
+	v, _, err := parseAmount(s)
+	return v, err
 }
 
 // parseTypedDate reads a date typed as YYYY-MM-DD (UTC midnight); "" is the
