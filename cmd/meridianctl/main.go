@@ -370,6 +370,29 @@ func absPath(p string) string {
 	return p
 }
 
+// openPlan reads the plan file at path and picks the scenario by name (the
+// active one when name is empty). With write, the file is opened for
+// writing (an older plan is upgraded) and db is returned open, so that the
+// read and the write use one connection: the caller Applies its edits and
+// Closes it. Without write, the file is only read and db is nil.
+func openPlan(ctx context.Context, path, name string, write bool) (db *sqlite.DB, p *planner.Plan, s *planner.Scenario, err error) {
+	if !write {
+		p, s, err = load(ctx, path, name)
+		return nil, p, s, err
+	}
+	if db, err = sqlite.OpenExisting(path); err != nil {
+		return nil, nil, nil, err
+	}
+	if p, err = db.Load(ctx); err == nil {
+		s, err = pickScenario(p, path, name)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return db, p, s, nil
+}
+
 // load opens a plan file read-only, reads it and picks the scenario by name (the
 // active one when name is empty).
 func load(ctx context.Context, path, name string) (*planner.Plan, *planner.Scenario, error) {

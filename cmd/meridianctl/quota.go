@@ -371,25 +371,12 @@ type RepQuotaOut struct {
 // allocation), and with --write stores the quotas, the overrides and the
 // settings in one transaction (sqlite.SetQuotasEdit).
 func cmdQuota(ctx context.Context, a quotaArgs, stdout io.Writer) error {
-	var p *planner.Plan
-	var s *planner.Scenario
-	var db *sqlite.DB
-	var err error
-	if a.write {
-		// Opened for writing (an older plan is upgraded); the read and the
-		// write use the same connection.
-		if db, err = sqlite.OpenExisting(a.plan); err != nil {
-			return err
-		}
-		defer db.Close()
-		if p, err = db.Load(ctx); err != nil {
-			return err
-		}
-		if s, err = pickScenario(p, a.plan, a.scenario); err != nil {
-			return err
-		}
-	} else if p, s, err = load(ctx, a.plan, a.scenario); err != nil {
+	db, p, s, err := openPlan(ctx, a.plan, a.scenario, a.write)
+	if err != nil {
 		return err
+	}
+	if db != nil {
+		defer db.Close()
 	}
 	if len(s.Territories) == 0 {
 		return fmt.Errorf("scenario %q has no territories to give quotas to", s.Name)

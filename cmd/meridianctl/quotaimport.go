@@ -42,23 +42,12 @@ type QuotaChangeOut struct {
 // transaction, other quotas and the settings unchanged), as the app's File
 // > Import quotas from Excel… does.
 func cmdQuotaImport(ctx context.Context, path, scenario, file string, write, asJSON bool, stdout io.Writer) error {
-	var db *sqlite.DB
-	var p *planner.Plan
-	var s *planner.Scenario
-	var err error
-	if write {
-		if db, err = sqlite.OpenExisting(path); err != nil {
-			return err
-		}
-		defer db.Close()
-		if p, err = db.Load(ctx); err != nil {
-			return err
-		}
-		if s, err = pickScenario(p, path, scenario); err != nil {
-			return err
-		}
-	} else if p, s, err = load(ctx, path, scenario); err != nil {
+	db, p, s, err := openPlan(ctx, path, scenario, write)
+	if err != nil {
 		return err
+	}
+	if db != nil {
+		defer db.Close()
 	}
 	if p.Quota == nil {
 		return fmt.Errorf("%s has no quota settings: allocate quotas with meridianctl quota --write, export the plan, and import the workbook finance edited", path)

@@ -169,19 +169,11 @@ func cmdRepsAssign(ctx context.Context, a repsAssignArgs, stdout io.Writer) erro
 		}
 		start = t
 	}
-	db, err := sqlite.OpenExisting(a.plan)
+	db, p, s, err := openPlan(ctx, a.plan, a.scenario, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p, err := db.Load(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := pickScenario(p, a.plan, a.scenario)
-	if err != nil {
-		return err
-	}
 	t, err := findTerritory(s, a.territory)
 	if err != nil {
 		return err
