@@ -69,6 +69,12 @@ func TerritoryHistory(p *Plan, s *Scenario, field string) ([]Measure, error) {
 // quota as an override when Territory.QuotaOverride is set. settings may be
 // nil (no last year). It returns TerritoryHistory's errors.
 func QuotaInputs(p *Plan, s *Scenario, settings *QuotaSettings) ([]QuotaInput, error) {
+	return quotaInputs(p, s, settings, ComputeMetrics(p, s))
+}
+
+// quotaInputs is QuotaInputs with the scenario's metrics m already
+// computed.
+func quotaInputs(p *Plan, s *Scenario, settings *QuotaSettings, m Metrics) ([]QuotaInput, error) {
 	history := make([]Measure, len(s.Territories))
 	if settings != nil && settings.HistoryField != "" {
 		var err error
@@ -76,7 +82,6 @@ func QuotaInputs(p *Plan, s *Scenario, settings *QuotaSettings) ([]QuotaInput, e
 			return nil, err
 		}
 	}
-	m := ComputeMetrics(p, s)
 	in := make([]QuotaInput, len(s.Territories))
 	for i, t := range s.Territories {
 		in[i] = QuotaInput{TerritoryID: t.ID, Name: t.Name, Potential: m.Territories[i].Potential, LastYear: history[i]}
@@ -188,7 +193,8 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	in, err := QuotaInputs(p, s, &set)
+	m := ComputeMetrics(p, s)
+	in, err := quotaInputs(p, s, &set, m)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +202,6 @@ func BuildQuotaPlan(p *Plan, s *Scenario) (*QuotaPlan, error) {
 	// The explanation of each stored quota: allocate again with the stored
 	// settings; where the result equals the stored quota, its Explain holds.
 	lines, _, aerr := AllocateQuotas(in, set)
-	m := ComputeMetrics(p, s)
 	stored := make([]QuotaLine, len(s.Territories))
 	for i, t := range s.Territories {
 		tq := TerritoryQuota{TerritoryID: t.ID, Name: t.Name, Regions: s.RegionPath(t.RegionID), Reps: p.RepNames(&t),
