@@ -220,8 +220,9 @@ func (q Quantity) Of(t Totals) float64 {
 
 // UnitValues returns the quantity per unit of p (indexed as p.Units):
 // accounts and potential count the accounts located in each unit, except
-// those that a drawn boundary of scenario s gives to its territory (see
-// [Scenario.AccountTerritory]), and so do custom fields; s may be nil.
+// those that a named-account override or a drawn boundary of scenario s
+// gives to a territory (see [Scenario.AccountTerritory]), and so do custom
+// fields; s may be nil.
 // Unknown values count as 0.
 func (q Quantity) UnitValues(p *Plan, s *Scenario) []float64 {
 	out := make([]float64, len(p.Units))
@@ -255,7 +256,7 @@ func (q Quantity) UnitValues(p *Plan, s *Scenario) []float64 {
 		for k := range p.Accounts {
 			a := &p.Accounts[k]
 			i, ok := idx[a.UnitCode]
-			if !ok || drawnOwner(ds, a) != 0 {
+			if !ok || s.fixedOwner(ds, a) != 0 {
 				continue
 			}
 			switch {

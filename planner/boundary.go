@@ -39,13 +39,38 @@ func drawnOwner(ds []drawn, a *Account) int64 {
 }
 
 // AccountTerritory returns the ID of the territory that account a belongs
-// to in s: the first territory, in s.Territories order, whose drawn
-// Boundary contains a's location (planar point-in-polygon on lon/lat
-// degrees, holes excluded), else the territory its unit is aligned to; 0
-// when it is white space. For many accounts, [ComputeMetrics] and
+// to in s: the territory it is named to (Scenario.NamedAccounts), else the
+// first territory, in s.Territories order, whose drawn Boundary contains
+// a's location (planar point-in-polygon on lon/lat degrees, holes
+// excluded), else the territory its unit is aligned to; 0 when it is white
+// space. For many accounts, [ComputeMetrics] and
 // [Scenario.AccountTerritories] are faster.
 func (s *Scenario) AccountTerritory(a *Account) int64 {
-	if id := drawnOwner(s.drawnBoundaries(), a); id != 0 {
+	if id, ok := s.NamedAccounts[a.ID]; ok {
+		return id
+	}
+	return s.geoOwner(s.drawnBoundaries(), a)
+}
+
+// fixedOwner returns the territory that account a belongs to whatever
+// its unit: the territory it is named to, else the drawn boundary that
+// contains it (ds, as drawnBoundaries gives); 0 when its unit decides. A
+// nil s gives 0.
+func (s *Scenario) fixedOwner(ds []drawn, a *Account) int64 {
+	if s == nil {
+		return 0
+	}
+	if id, ok := s.NamedAccounts[a.ID]; ok {
+		return id
+	}
+	return drawnOwner(ds, a)
+}
+
+// geoOwner returns the territory that account a belongs to by geography
+// alone: the drawn boundary that contains it (ds, as drawnBoundaries
+// gives), else its unit's territory; 0 for white space.
+func (s *Scenario) geoOwner(ds []drawn, a *Account) int64 {
+	if id := drawnOwner(ds, a); id != 0 {
 		return id
 	}
 	if a.UnitCode == "" {
@@ -62,11 +87,25 @@ func (s *Scenario) AccountTerritories(p *Plan) []int64 {
 	out := make([]int64, len(p.Accounts))
 	for i := range p.Accounts {
 		a := &p.Accounts[i]
-		if id := drawnOwner(ds, a); id != 0 {
+		if id, ok := s.NamedAccounts[a.ID]; ok {
 			out[i] = id
-		} else if a.UnitCode != "" {
-			out[i] = s.Alignment[a.UnitCode]
+		} else {
+			out[i] = s.geoOwner(ds, a)
 		}
+	}
+	return out
+}
+
+// GeographicTerritories returns, for each account of p in order, the
+// territory its geography gives it in s (drawn boundary, else unit),
+// ignoring named-account overrides; 0 for white space. Where it differs
+// from [Scenario.AccountTerritories], the account is a named account
+// taken from that territory.
+func (s *Scenario) GeographicTerritories(p *Plan) []int64 {
+	ds := s.drawnBoundaries()
+	out := make([]int64, len(p.Accounts))
+	for i := range p.Accounts {
+		out[i] = s.geoOwner(ds, &p.Accounts[i])
 	}
 	return out
 }

@@ -202,6 +202,9 @@ func (p *Plan) WithImport(res *ImportResult, opt MergeOptions) (*Plan, MergeRepo
 	q := *p
 	q.Accounts = accounts
 	q.CustomFields = fields
+	if opt.DeleteRemoved && len(rep.Removed) > 0 {
+		q.Scenarios = withoutNamed(p.Scenarios, rep.Removed)
+	}
 	if len(fields) == 0 {
 		q.CustomFields = nil
 	}
@@ -212,6 +215,29 @@ func (p *Plan) WithImport(res *ImportResult, opt MergeOptions) (*Plan, MergeRepo
 		return nil, rep, err
 	}
 	return &q, rep, nil
+}
+
+// withoutNamed returns a copy of scenarios in which no named-account
+// override (Scenario.NamedAccounts) names one of the removed accounts; the
+// others are kept, so overrides survive a re-import that keeps their
+// accounts (matched by external ID, an account keeps its ID).
+func withoutNamed(scenarios []Scenario, removed []Account) []Scenario {
+	out := append([]Scenario(nil), scenarios...)
+	for i := range out {
+		s := &out[i]
+		if len(s.NamedAccounts) == 0 {
+			continue
+		}
+		named := make(map[int64]int64, len(s.NamedAccounts))
+		for aid, tid := range s.NamedAccounts {
+			named[aid] = tid
+		}
+		for _, a := range removed {
+			delete(named, a.ID)
+		}
+		s.NamedAccounts = named
+	}
+	return out
 }
 
 // update returns old updated with the fields of b that the import's

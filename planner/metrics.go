@@ -76,8 +76,12 @@ type Metrics struct {
 	WhiteSpace        Totals
 	UnlocatedAccounts int
 	// DrawnAccounts counts the accounts that belong to a territory because
-	// its drawn boundary contains them, whatever their unit.
+	// its drawn boundary contains them or they are named to it, whatever
+	// their unit.
 	DrawnAccounts int
+	// Segment is the name of the segment the metrics are restricted to
+	// (see [ComputeSegmentMetrics]), "" for every account.
+	Segment string
 	// Total covers every unit and account of the plan: the territories plus
 	// the white space.
 	Total Totals
@@ -100,11 +104,33 @@ func (m *Metrics) MaxAbsDeviation(pick func(Figures) float64) float64 {
 }
 
 // ComputeMetrics returns the metrics of scenario s of plan p. An account
-// counts in the territory whose drawn boundary contains it (see
+// counts in the territory it is named to (Scenario.NamedAccounts), else in
+// the territory whose drawn boundary contains it (see
 // [Territory.Boundary]), else in the territory of the unit it is located in;
 // accounts in neither, and units in no territory, are white space. It runs
 // in O(units + accounts × drawn boundaries).
 func ComputeMetrics(p *Plan, s *Scenario) Metrics {
+	return computeMetrics(p, s, nil)
+}
+
+// ComputeSegmentMetrics returns the metrics of scenario s of plan p for
+// the accounts of one segment only, for example tier A potential per
+// territory: as [ComputeMetrics], but an account counts only when in[i]
+// is true for its index i in p.Accounts (see [Plan.SegmentMembers]); units
+// and population count whole. name is the segment's name, kept in
+// Metrics.Segment. in shorter than p.Accounts leaves the rest out.
+func ComputeSegmentMetrics(p *Plan, s *Scenario, name string, in []bool) Metrics {
+	if in == nil {
+		in = []bool{}
+	}
+	m := computeMetrics(p, s, in)
+	m.Segment = name
+	return m
+}
+
+// computeMetrics is ComputeMetrics for the accounts whose in is true;
+// in nil counts them all.
+func computeMetrics(p *Plan, s *Scenario, in []bool) Metrics {
 	m := Metrics{ScenarioID: s.ID, ScenarioName: s.Name}
 	row := make(map[int64]int, len(s.Territories))
 	m.Territories = make([]TerritoryMetrics, len(s.Territories))
@@ -127,11 +153,16 @@ func ComputeMetrics(p *Plan, s *Scenario) Metrics {
 	}
 	ds := s.drawnBoundaries()
 	for i := range p.Accounts {
-		a := &p.Accounts[i]
-		if id := drawnOwner(ds, a); id != 0 {
-			m.Territories[row[id]].addAccount(a)
-			m.DrawnAccounts++
+		if in != nil && (i >= len(in) || !in[i]) {
 			continue
+		}
+		a := &p.Accounts[i]
+		if id := s.fixedOwner(ds, a); id != 0 {
+			if k, ok := row[id]; ok { // always, in a valid plan
+				m.Territories[k].addAccount(a)
+				m.DrawnAccounts++
+				continue
+			}
 		}
 		if a.UnitCode == "" {
 			m.UnlocatedAccounts++

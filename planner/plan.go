@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type Plan struct {
 	// PotentialName says what an account's potential measures, e.g. "Beds"
 	// or "Annual revenue (USD)".
 	PotentialName string
+	// SegmentName says what Account.Segment holds in the source's words,
+	// e.g. "Type" for the sample's hospital type; "" reads as "Segment".
+	// Segment rules may name the field either way (see [ParseRule]).
+	SegmentName string
 
 	// Workload, when not nil, is the plan's workload model (visits and
 	// travel per account), which makes QuantityWorkload available.
@@ -71,6 +76,10 @@ type Plan struct {
 	// be shown and exported. Account.Fields holds each account's values in
 	// this order. Names are unique and not empty.
 	CustomFields []CustomField
+
+	// Segments are the plan's rule-based account segments, in the order
+	// the user keeps them; empty when none.
+	Segments []Segment
 
 	Scenarios      []Scenario // at least one
 	ActiveScenario int64      // ID of the scenario the user works in
@@ -348,6 +357,70 @@ type Scenario struct {
 	// Regions is the scenario's hierarchy above territories (see
 	// Territory.RegionID); empty when it has none.
 	Regions []Region
+	// Levels names the hierarchy's levels from the top down, the last
+	// being the territories' own level, e.g. Region > Area > Territory
+	// (DefaultLevels); a region at depth d (0 for a top-level region) is
+	// of level Levels[d]. Empty means DefaultLevels. At most MaxLevels
+	// names, none empty.
+	Levels []string
+	// NamedAccounts maps an account ID to the territory that owns it
+	// whatever its geography (a named-account override): it wins over
+	// drawn boundaries and over the account's unit (see
+	// [Scenario.AccountTerritories]). Nil or empty when none.
+	NamedAccounts map[int64]int64
+}
+
+// DefaultLevels are the hierarchy levels of a scenario that names none.
+var DefaultLevels = []string{"Region", "Area", "Territory"}
+
+// MaxLevels is the deepest hierarchy a scenario may have, territories
+// included: five levels of regions above the territories.
+const MaxLevels = 6
+
+// LevelNames returns the scenario's level names from the top down, the
+// last being the territories' level: s.Levels, or DefaultLevels when it
+// names none. When the scenario's regions nest deeper than the names
+// reach, the missing levels are called "Level 1", "Level 2", ... from the
+// top.
+func (s *Scenario) LevelNames() []string {
+	names := s.Levels
+	if len(names) == 0 {
+		names = DefaultLevels
+	}
+	depth := 0
+	for i := range s.Regions {
+		depth = max(depth, s.RegionDepth(s.Regions[i].ID)+1)
+	}
+	if depth+1 <= len(names) {
+		return append([]string(nil), names...)
+	}
+	out := make([]string, 0, depth+1)
+	for i := 0; i < depth; i++ {
+		if i < len(names)-1 {
+			out = append(out, names[i])
+		} else {
+			out = append(out, fmt.Sprintf("Level %d", i+1))
+		}
+	}
+	return append(out, names[len(names)-1])
+}
+
+// RegionDepth returns how many regions lie above region id (0 for a
+// top-level region), or -1 when the scenario has no such region. A cycle
+// (refused by CheckRegions) stops the count at len(s.Regions).
+func (s *Scenario) RegionDepth(id int64) int {
+	g := s.Region(id)
+	if g == nil {
+		return -1
+	}
+	d := 0
+	for g.ParentID != 0 && d < len(s.Regions) {
+		if g = s.Region(g.ParentID); g == nil {
+			break
+		}
+		d++
+	}
+	return d
 }
 
 // Region returns the region of the scenario with the given ID, or nil.
@@ -542,6 +615,9 @@ func (p *Plan) Validate() error {
 		}
 		reps[r.ID] = true
 	}
+	if err := checkSegments(p, reps); err != nil {
+		return err
+	}
 	if len(p.Scenarios) == 0 {
 		return Errorf(EINVALID, "The plan has no scenario")
 	}
@@ -581,12 +657,102 @@ func (p *Plan) Validate() error {
 		if err := CheckRegions(&s); err != nil {
 			return err
 		}
+		if err := CheckLevels(&s); err != nil {
+			return err
+		}
+		for aid, tid := range s.NamedAccounts {
+			if !own[tid] {
+				return Errorf(EINVALID, "Scenario %q names account %d to territory %d, which is not in that scenario", s.Name, aid, tid)
+			}
+			if !accountExists(p, aid, ids) {
+				return Errorf(EINVALID, "Scenario %q names account %d, which the plan does not have", s.Name, aid)
+			}
+		}
 		for code, tid := range s.Alignment {
 			if !units[code] {
 				return Errorf(EINVALID, "Scenario %q aligns unit %q, which the plan does not have", s.Name, code)
 			}
 			if !own[tid] {
 				return Errorf(EINVALID, "Scenario %q aligns unit %q to territory %d, which is not in that scenario", s.Name, code, tid)
+			}
+		}
+	}
+	return nil
+}
+
+// accountExists reports whether the plan has an account with the given ID;
+// ids is Validate's ID set, nil when the IDs are increasing (then a binary
+// search finds it).
+func accountExists(p *Plan, id int64, ids map[int64]bool) bool {
+	if ids != nil {
+		return ids[id]
+	}
+	i := sort.Search(len(p.Accounts), func(i int) bool { return p.Accounts[i].ID >= id })
+	return i < len(p.Accounts) && p.Accounts[i].ID == id
+}
+
+// CheckLevels checks a scenario's level names: at most MaxLevels, none
+// empty or repeated (case-insensitive), and no region nested deeper than
+// the levels allow (a region at depth d needs d+2 levels: its own and the
+// territories'). It returns an *Error with code EINVALID.
+func CheckLevels(s *Scenario) error {
+	if len(s.Levels) > MaxLevels {
+		return Errorf(EINVALID, "Scenario %q has %d hierarchy levels; at most %d are allowed", s.Name, len(s.Levels), MaxLevels)
+	}
+	if len(s.Levels) == 1 {
+		return Errorf(EINVALID, "Scenario %q names one hierarchy level; name at least two (regions and territories)", s.Name)
+	}
+	for i, l := range s.Levels {
+		if strings.TrimSpace(l) == "" {
+			return Errorf(EINVALID, "Scenario %q: hierarchy level %d has no name", s.Name, i+1)
+		}
+		for _, m := range s.Levels[:i] {
+			if SameScenarioName(l, m) {
+				return Errorf(EINVALID, "Scenario %q: the hierarchy level %q appears twice", s.Name, l)
+			}
+		}
+	}
+	levels := len(s.Levels)
+	if levels == 0 {
+		levels = MaxLevels // unnamed levels are numbered
+	}
+	for i := range s.Regions {
+		if d := s.RegionDepth(s.Regions[i].ID); d+2 > levels {
+			return Errorf(EINVALID, "Region %q of scenario %q is %d levels deep; the hierarchy has %d levels", s.Regions[i].Name, s.Name, d+1, levels)
+		}
+	}
+	return nil
+}
+
+// checkSegments checks the plan's segments: positive unique IDs, unique
+// non-empty names, rules that parse, tierings with 1 to MaxTiers uniquely
+// named tiers and finite values (quantile shares from 0 to 100 summing to
+// at most 100; thresholds decreasing), overlay reps that exist.
+func checkSegments(p *Plan, reps map[int64]bool) error {
+	ids := map[int64]bool{}
+	for i := range p.Segments {
+		g := &p.Segments[i]
+		if g.ID <= 0 || ids[g.ID] {
+			return Errorf(EINVALID, "Segment %q has a missing or duplicate ID %d", g.Name, g.ID)
+		}
+		ids[g.ID] = true
+		if strings.TrimSpace(g.Name) == "" {
+			return Errorf(EINVALID, "Segment %d has no name", g.ID)
+		}
+		for _, h := range p.Segments[:i] {
+			if SameScenarioName(g.Name, h.Name) {
+				return Errorf(EINVALID, "Two segments are called %q", g.Name)
+			}
+		}
+		if _, err := ParseRule(g.Rule); err != nil {
+			return Errorf(EINVALID, "Segment %q: %s", g.Name, ErrorMessage(err))
+		}
+		if err := CheckTiering(g.Tiers); err != nil {
+			return Errorf(EINVALID, "Segment %q: %s", g.Name, ErrorMessage(err))
+		}
+		for _, id := range g.OverlayReps {
+			if !reps[id] {
+				return Errorf(EINVALID, "Segment %q's overlay team names rep %d, which the plan does not have", g.Name, id)
 			}
 		}
 	}

@@ -134,6 +134,15 @@ func (p *Plan) CopyScenario(from *Scenario, name string) (Scenario, error) {
 	}
 	// Region IDs are per scenario: the copy keeps them.
 	c.Regions = append([]Region(nil), from.Regions...)
+	c.Levels = append([]string(nil), from.Levels...)
+	if len(from.NamedAccounts) > 0 {
+		c.NamedAccounts = make(map[int64]int64, len(from.NamedAccounts))
+		for aid, tid := range from.NamedAccounts {
+			if id, ok := newID[tid]; ok {
+				c.NamedAccounts[aid] = id
+			}
+		}
+	}
 	return c, nil
 }
 

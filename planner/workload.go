@@ -412,7 +412,8 @@ func TerritoryWorkload(p *Plan, s *Scenario, m WorkloadModel) []TerritoryLoad {
 // the home base of the rep of the unit's territory (or that territory's
 // account centroid, as [TerritoryWorkload]); a unit in no territory travels
 // from the spherical centroid of its own located accounts. Accounts that a
-// drawn boundary gives to a territory count in no unit, as in
+// named-account override or a drawn boundary gives to a territory count in
+// no unit, as in
 // [Quantity.UnitValues]; s may be nil (every unit then in no territory).
 // For a territory without drawn boundaries, the sum over its units equals
 // its TerritoryLoad.Hours. Travel depends on the alignment: after units
@@ -433,7 +434,7 @@ func (m WorkloadModel) UnitWorkload(p *Plan, s *Scenario) []float64 {
 		align = s.Alignment
 		for j := range p.Accounts {
 			a := &p.Accounts[j]
-			if id := drawnOwner(ds, a); id != 0 {
+			if id := s.fixedOwner(ds, a); id != 0 {
 				owner[j], drawnOut[j] = id, true
 			} else if a.UnitCode != "" {
 				owner[j] = align[a.UnitCode]

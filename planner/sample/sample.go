@@ -114,6 +114,8 @@ func Build(ctx context.Context, progress func(float64)) (*planner.Plan, error) {
 		UnitLevel:      "County",
 		ParentLevel:    "State",
 		PotentialName:  "Beds",
+		SegmentName:    "Type",
+		Segments:       Segments(),
 		Units:          units,
 		Borders:        borders,
 		Accounts:       accounts,
@@ -125,6 +127,17 @@ func Build(ctx context.Context, progress func(float64)) (*planner.Plan, error) {
 	}
 	report(1)
 	return p, nil
+}
+
+// Segments are the sample's account segments: large general acute care
+// hospitals (200 beds or more), covered by a "Key accounts" overlay team
+// with nobody on it yet, and every hospital in A/B/C tiers of 20/30/50% by
+// beds.
+func Segments() []planner.Segment {
+	return []planner.Segment{
+		{ID: 1, Name: "Large acute hospitals", Rule: "Type = 'GENERAL ACUTE CARE' and Beds >= 200", OverlayTeam: "Key accounts"},
+		{ID: 2, Name: "Bed tiers", Tiers: planner.DefaultTiering("Beds")},
+	}
 }
 
 // Geography returns the 3,231 county units (code = 5-digit FIPS, parent =

@@ -50,6 +50,11 @@ func ReplaceAccountsEdit(accounts []planner.Account, fields []planner.CustomFiel
 		if err := insertAccounts(ctx, tx, &planner.Plan{Accounts: accounts}); err != nil {
 			return err
 		}
+		// Named accounts whose account the import deleted go with it
+		// (planner.Plan.WithImport drops them from the scenarios too).
+		if _, err := tx.ExecContext(ctx, `DELETE FROM named_account WHERE account_id NOT IN (SELECT id FROM account)`); err != nil {
+			return fmt.Errorf("drop named accounts of deleted accounts: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE plan SET custom_fields = ?, potential_name = ?`,
 			encodeCustomFields(fields), potentialName); err != nil {
 			return fmt.Errorf("write custom fields: %w", err)

@@ -175,7 +175,7 @@ func TestLoad_Damaged(t *testing.T) {
 			damageStmts(loosen("account"), []string{`UPDATE account SET lat = NULL WHERE lon IS NOT NULL AND id = (SELECT min(id) FROM account WHERE lon IS NOT NULL)`}),
 			`has half a location`},
 		{"duplicate scenario ID",
-			damageStmts(loosen("scenario"), []string{`INSERT INTO scenario VALUES (20, 9, 'Copy')`}),
+			damageStmts(loosen("scenario"), []string{`INSERT INTO scenario VALUES (20, 9, 'Copy', '')`}),
 			`Scenario "Copy" has a missing or duplicate ID 20`},
 		{"unknown active scenario",
 			damageStmts([]string{`UPDATE plan SET active_scenario_id = 99`}),
@@ -229,7 +229,7 @@ func TestLoad_Emptied(t *testing.T) {
 	}{
 		{"rows deleted", damageStmts([]string{`DELETE FROM plan`, `DELETE FROM assignment`, `DELETE FROM territory`,
 			`DELETE FROM scenario`, `DELETE FROM account`, `DELETE FROM rep`, `DELETE FROM overlay`, `DELETE FROM unit`})},
-		{"tables dropped", damageStmts([]string{`DROP TABLE plan`, `DROP TABLE assignment`, `DROP TABLE territory_rep`, `DROP TABLE territory`, `DROP TABLE region`,
+		{"tables dropped", damageStmts([]string{`DROP TABLE named_account`, `DROP TABLE segment`, `DROP TABLE plan`, `DROP TABLE assignment`, `DROP TABLE territory_rep`, `DROP TABLE territory`, `DROP TABLE region`,
 			`DROP TABLE scenario`, `DROP TABLE account`, `DROP TABLE rep`, `DROP TABLE overlay`, `DROP TABLE unit`})},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,14 +14,21 @@ import (
 
 // dropFormat4 turns a plan file of the current format back into format 3
 // (before custom fields), for the tests of older formats.
-// dropFormat9 undoes migration 0009 (reps' shares, regions, hand-set
+// dropFormat10 undoes migration 0010 (segments, named accounts, levels);
+// dropFormat9 also undoes migration 0009 (reps' shares, regions, hand-set
 // quotas), putting each territory's first rep back in territory.rep_id;
 // dropFormat8 also undoes migration 0008 (quotas), dropFormat7 migrations 0008
 // and 0007 (the rep roster's fields), dropFormat6 also 0006 (workload
 // model), dropFormat5 also 0005 (account match levels), and dropFormat4
 // also 0004 (custom fields), to make plans of older formats.
 var (
+	dropFormat10 = []string{
+		`DROP TABLE named_account`, `DROP TABLE segment`,
+		`ALTER TABLE scenario DROP COLUMN levels`, `ALTER TABLE plan DROP COLUMN segment_name`,
+	}
 	dropFormat9 = []string{
+		`DROP TABLE named_account`, `DROP TABLE segment`,
+		`ALTER TABLE scenario DROP COLUMN levels`, `ALTER TABLE plan DROP COLUMN segment_name`,
 		`UPDATE territory SET rep_id = (SELECT rep_id FROM territory_rep WHERE territory_id = territory.id AND ord = 0)`,
 		`DROP TABLE territory_rep`, `DROP TABLE region`,
 		`ALTER TABLE territory DROP COLUMN region_id`, `ALTER TABLE territory DROP COLUMN quota_override`,

@@ -16,7 +16,7 @@ import (
 const bordersOverlay = "borders"
 
 // tables are the tables that a plan file of the current schema has.
-var tables = []string{"plan", "unit", "overlay", "rep", "account", "scenario", "territory", "assignment", "region", "territory_rep"}
+var tables = []string{"plan", "unit", "overlay", "rep", "account", "scenario", "territory", "assignment", "region", "territory_rep", "segment", "named_account"}
 
 // Load reads the whole plan and validates it with planner.Plan.Validate.
 // Units, accounts, reps, scenarios and territories come back in the order in
@@ -82,6 +82,9 @@ func (db *DB) load(ctx context.Context, tx *sql.Tx) (*planner.Plan, error) {
 		return nil, err
 	}
 	if err := loadCoverage(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	if err := loadSegments(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
@@ -513,7 +516,7 @@ func (db *DB) Replace(ctx context.Context, p *planner.Plan) error {
 			encodeCustomFields(p.CustomFields), encodeWorkload(p.Workload), encodeQuotaSettings(p.Quota)); err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
-		return nil
+		return insertSegments(ctx, tx, p)
 	})
 	if err != nil {
 		return err
@@ -635,6 +638,9 @@ func insertScenarios(ctx context.Context, tx *sql.Tx, p *planner.Plan) error {
 			if err := insertTerritoryCoverage(ctx, tx, &s.Territories[j]); err != nil {
 				return err
 			}
+		}
+		if err := insertScenarioSegments(ctx, tx, s); err != nil {
+			return err
 		}
 		if len(s.Alignment) == 0 {
 			continue

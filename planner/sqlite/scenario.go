@@ -110,6 +110,12 @@ func InsertScenarioEdit(s planner.Scenario, index int) Edit {
 				return err
 			}
 		}
+		if err := planner.CheckLevels(&s); err != nil {
+			return err
+		}
+		if err := insertScenarioSegments(ctx, tx, &s); err != nil {
+			return err
+		}
 		return writeAlignment(ctx, tx, s.ID, s.Name, s.Alignment)
 	}}
 }

@@ -62,7 +62,7 @@ const ApplicationID = 0x4D524944
 // user_version (offset 60 of the file header). It is the number of the last
 // migration in migration/. Open migrates older plans up to it and refuses
 // newer ones with planner.ETOONEW.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // sqliteMagic starts the header of every SQLite 3 database file.
 const sqliteMagic = "SQLite format 3\x00"
