@@ -66,20 +66,20 @@ func TestImportedTextStaysText(t *testing.T) {
 	}
 	defer f.Close()
 	// The six test accounts are rows 2 to 7; the imported ones 8 and 9.
-	// Custom fields follow Placement (P) and Located by (Q): R, S, T.
+	// Custom fields follow Named (P), Placement (Q) and Located by (R): S, T, U.
 	wantRow(t, f, "Accounts", 1, []string{"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by", "Phone", "Employees", "Note"})
+		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Named", "Placement", "Located by", "Phone", "Employees", "Note"})
 	wantText(t, f, "Accounts", "A8", "CRM-1")
 	wantText(t, f, "Accounts", "B8", hyperlink)
-	wantText(t, f, "Accounts", "Q8", "exact point")
-	wantText(t, f, "Accounts", "R8", "+1")
-	wantText(t, f, "Accounts", "T8", "@note")
-	wantNumber(t, f, "Accounts", "S8", 1200)
+	wantText(t, f, "Accounts", "R8", "exact point")
+	wantText(t, f, "Accounts", "S8", "+1")
+	wantText(t, f, "Accounts", "U8", "@note")
+	wantNumber(t, f, "Accounts", "T8", 1200)
 	wantNumber(t, f, "Accounts", "K8", 5e6)
-	wantText(t, f, "Accounts", "R9", "555-0100")
-	wantBlank(t, f, "Accounts", "S9")
-	wantBlank(t, f, "Accounts", "R2") // accounts from before the import have no values
-	for _, cell := range []string{"B8", "R8", "T8"} {
+	wantText(t, f, "Accounts", "S9", "555-0100")
+	wantBlank(t, f, "Accounts", "T9")
+	wantBlank(t, f, "Accounts", "S2") // accounts from before the import have no values
+	for _, cell := range []string{"B8", "S8", "U8"} {
 		id, err := f.GetCellStyle("Accounts", cell)
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +88,7 @@ func TestImportedTextStaysText(t *testing.T) {
 			t.Errorf("Accounts!%s: style %d has no quote prefix", cell, id)
 		}
 	}
-	if typ, _ := f.GetCellType("Accounts", "R9"); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
-		t.Errorf("Accounts!Q9 type %v", typ)
+	if typ, _ := f.GetCellType("Accounts", "S9"); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+		t.Errorf("Accounts!S9 type %v", typ)
 	}
 }

@@ -310,11 +310,60 @@ func TestLibreOfficeEvaluatesQuotaFormulas(t *testing.T) {
 		t.Errorf("Reps row 5 = %q, want the vacancy", reps.rows[4])
 	}
 
-	// Segments: the shares of potential (formulas) sum to 100%.
+	// Segments: each segment's share of potential (a formula of the
+	// Territories total) as LibreOffice computes it; the matrix's Total row
+	// (SUM formulas) equals the sum of its rows; the by-Type shares sum to
+	// 100%.
 	seg := readCSV(t, filepath.Join(out, "sample-Segments.csv"))
+	mt := planner.ComputeMetrics(p, s)
+	for i := range p.Segments {
+		g := &p.Segments[i]
+		mem, err := p.SegmentMembers(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sm := planner.ComputeSegmentMetrics(p, s, g.Name, mem.In)
+		if got, want := seg.num(t, i+1, "Share of potential"), sm.Total.Potential/mt.Total.Potential; seg.rows[i+1][0] != g.Name || math.Abs(got-want) > 1e-12 {
+			t.Errorf("Segments row %d = %q, want %s with a share of %v", i+2, seg.rows[i+1], g.Name, want)
+		}
+	}
+	block := func(title string) int {
+		for r, row := range seg.rows {
+			if len(row) > 0 && row[0] == title {
+				return r
+			}
+		}
+		t.Fatalf("Segments has no block %q", title)
+		return 0
+	}
+	mx := block("Segments by territory")
+	mxTotal := mx + 2 + len(s.Territories) + 1
+	if seg.rows[mxTotal][0] != "Total" || seg.rows[mxTotal-1][0] != "White space" {
+		t.Fatalf("Segments row %d = %q, want the matrix's Total", mxTotal+1, seg.rows[mxTotal])
+	}
+	cols := 0
+	for j, h := range seg.rows[mx+1] {
+		if !strings.HasSuffix(h, " accounts") && !strings.HasSuffix(h, " potential (Beds)") {
+			continue
+		}
+		cols++
+		sum := 0.0
+		for r := mx + 2; r < mxTotal; r++ {
+			if v := seg.rows[r][j]; v != "" {
+				sum += csvNum(t, v, fmt.Sprintf("Segments row %d column %q", r+1, h))
+			}
+		}
+		if got := csvNum(t, seg.rows[mxTotal][j], "the matrix's Total of "+h); got != sum {
+			t.Errorf("Segments: the Total of %q is %v, want the sum %v", h, got, sum)
+		}
+	}
+	if cols != 8 { // Large acute hospitals, Bed tiers A, B, C
+		t.Errorf("the matrix has %d figure columns, want 8: %q", cols, seg.rows[mx+1])
+	}
 	share := 0.0
-	for r := 1; r < len(seg.rows)-2; r++ {
-		share += seg.num(t, r, "Share of potential")
+	by := block("Accounts by Type")
+	for r := by + 2; r < len(seg.rows) && seg.rows[r][0] != "Total"; r++ {
+		share += csvNum(t, seg.rows[r][3], fmt.Sprintf("Segments row %d share", r+1))
 	}
 	if math.Abs(share-1) > 1e-9 {
 		t.Errorf("segment shares sum to %v, want 1", share)

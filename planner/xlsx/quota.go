@@ -3,7 +3,6 @@ package xlsx
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -232,88 +231,6 @@ func (b *book) reps() sheetSpec {
 		return lines[i].id
 	}})
 	return b.table(SheetReps, cols, len(lines), false, L)
-}
-
-// segmentLine is one account segment's totals.
-type segmentLine struct {
-	name                 string
-	accounts, potMissing int
-	potential            float64
-}
-
-// segments lays out the Segments sheet: one row per distinct account
-// Segment (by name; accounts with none last, as "(no segment)"), with the
-// accounts, their potential, the share of the plan's potential (a formula
-// of the Total row) and the accounts with no potential data; a Total row.
-func (b *book) segments() sheetSpec {
-	st, p := b.st, b.p
-	idx := map[string]int{}
-	var lines []segmentLine
-	var none *segmentLine
-	total := 0.0
-	for i := range p.Accounts {
-		a := &p.Accounts[i]
-		var l *segmentLine
-		if a.Segment == "" {
-			if none == nil {
-				none = &segmentLine{name: "(no segment)"}
-			}
-			l = none
-		} else {
-			k, ok := idx[a.Segment]
-			if !ok {
-				k = len(lines)
-				idx[a.Segment] = k
-				lines = append(lines, segmentLine{name: a.Segment})
-			}
-			l = &lines[k]
-		}
-		l.accounts++
-		if a.Potential.Known {
-			l.potential += a.Potential.Value
-			total += a.Potential.Value
-		} else {
-			l.potMissing++
-		}
-	}
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].name < lines[j].name })
-	if none != nil {
-		lines = append(lines, *none)
-	}
-	n := len(lines)
-	tot := totalRow(n, false)
-	missing := 0
-	for _, l := range lines {
-		missing += l.potMissing
-	}
-	L := map[string]string{}
-	cols := []column{
-		{key: "Segment", header: "Segment", body: func(i, r int) any {
-			if lines[i].name == "(no segment)" && i == n-1 && none != nil {
-				return lines[i].name
-			}
-			return st.str(lines[i].name)
-		}},
-		{key: "Accounts", header: "Accounts", body: func(i, r int) any { return st.integer(lines[i].accounts) },
-			total: func() any { return len(p.Accounts) }, style: st.totalCount},
-		{key: "Potential", header: b.potHeader, body: func(i, r int) any {
-			l := lines[i]
-			return sumOf(st.potential, l.potential, l.potMissing, l.accounts)
-		}, total: func() any { return total }, style: st.totalPotential},
-		{key: "Share", header: "Share of potential", body: func(i, r int) any {
-			c := L["Potential"]
-			cell := excelize.Cell{StyleID: st.percent, Formula: fmt.Sprintf(`IF($%s$%d=0,"",%s%d/$%s$%d)`, c, tot, c, r, c, tot)}
-			if total != 0 {
-				cell.Value = lines[i].potential / total
-			} else {
-				cell.Value = ""
-			}
-			return cell
-		}},
-		{key: "NoPot", header: "Accounts with no potential data", body: func(i, r int) any { return st.integer(lines[i].potMissing) },
-			total: func() any { return missing }, style: st.totalCount},
-	}
-	return b.table(SheetSegments, cols, n, false, L)
 }
 
 // summaryQuota returns the Summary's quota and capacity rows, which follow

@@ -51,7 +51,7 @@ func ReadQuotas(path string) ([]planner.QuotaEntry, error) {
 	if err != nil {
 		return nil, &planner.Error{Code: planner.EINVALID, Message: "Could not read the " + SheetTerritories + " sheet of " + name, Err: err}
 	}
-	key := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	key := headerKey
 	colTerr, colQuota, colID := -1, -1, -1
 	if len(rows) > 0 {
 		for j, h := range rows[0] {

@@ -67,7 +67,9 @@ func TestSampleWorkbook(t *testing.T) {
 			mgh = r
 		}
 	}
-	if len(mgh) < 16 || mgh[1] != "MASSACHUSETTS GENERAL HOSPITAL" || mgh[5] != "02114" || mgh[11] != "25025" || mgh[13] != "Massachusetts" || mgh[14] != "New England" || mgh[15] != "inside" {
+	// Columns: ..., Parent (N), Region (O), Territory (P), Named (Q), Placement (R).
+	if len(mgh) < 18 || mgh[1] != "MASSACHUSETTS GENERAL HOSPITAL" || mgh[5] != "02114" || mgh[11] != "25025" || mgh[13] != "Massachusetts" ||
+		mgh[14] != "Northeast" || mgh[15] != "New England" || mgh[16] != "" || mgh[17] != "inside" {
 		t.Errorf("MGH row = %q", mgh)
 	}
 	// San Juan, Puerto Rico: white space, population blank with a note.

@@ -23,6 +23,10 @@ type book struct {
 	potHeader string            // "Potential (Beds)"
 	unitTerr  map[string]string // unit code -> territory name; absent: white space
 	terrName  map[int64]string  // territory ID -> name
+	// levels are the headers of the hierarchy columns (hierarchyLevels),
+	// and terrPath each territory's ancestor regions from the top.
+	levels   []string
+	terrPath map[int64][]string
 
 	// qp is the quota plan; nil when the plan has no quota settings.
 	qp *planner.QuotaPlan
@@ -58,6 +62,10 @@ type sheetSpec struct {
 	// before runs after the sheet's setup and before its rows are
 	// streamed (charts).
 	before func() error
+	// tableCols is how many columns the header row's table spans, for its
+	// autofilter and banding, when fewer than cols (footer blocks wider
+	// than the table); 0 means cols.
+	tableCols int
 }
 
 func (b *book) build() error {
@@ -92,6 +100,8 @@ func (b *book) build() error {
 		terrName[t.ID] = t.Name
 	}
 	b.terrName = terrName
+	b.levels = hierarchyLevels(b.s)
+	b.terrPath = territoryPaths(b.s)
 	b.unitTerr = make(map[string]string, len(b.s.Alignment))
 	for code, id := range b.s.Alignment {
 		if name, ok := terrName[id]; ok {
@@ -163,7 +173,7 @@ func (b *book) write(spec sheetSpec) error {
 		}
 	}
 	for j, h := range spec.header {
-		widths[j] = st.width(fixed(st.header, h)) + 2 // the autofilter's button
+		widths[j] = st.width(st.head(h)) + 2 // the autofilter's button
 	}
 	row := make([]any, spec.cols)
 	for i := 0; i < spec.n; i++ {
@@ -179,10 +189,16 @@ func (b *book) write(spec sheetSpec) error {
 	if err != nil {
 		return err
 	}
+	tableCol := lastCol
+	if spec.tableCols > 0 && spec.tableCols < spec.cols {
+		if tableCol, err = excelize.ColumnNumberToName(spec.tableCols); err != nil {
+			return err
+		}
+	}
 	if spec.header != nil {
 		// The filter covers the header and the body rows, not the footer.
 		if !spec.noFilter {
-			if err := f.AutoFilter(spec.name, "A1:"+lastCol+strconv.Itoa(spec.n+1), nil); err != nil {
+			if err := f.AutoFilter(spec.name, "A1:"+tableCol+strconv.Itoa(spec.n+1), nil); err != nil {
 				return err
 			}
 		}
@@ -226,7 +242,7 @@ func (b *book) write(spec sheetSpec) error {
 		// conditional format, which neither sorting nor the autofilter
 		// disturbs (an Excel table would clash with the sheet's
 		// autofilter and with the Total row below it).
-		if err := f.SetConditionalFormat(spec.name, "A2:"+lastCol+strconv.Itoa(spec.n+1), []excelize.ConditionalFormatOptions{
+		if err := f.SetConditionalFormat(spec.name, "A2:"+tableCol+strconv.Itoa(spec.n+1), []excelize.ConditionalFormatOptions{
 			{Type: "formula", Criteria: "MOD(ROW(),2)=1", Format: &st.band},
 		}); err != nil {
 			return err
@@ -264,7 +280,7 @@ func (b *book) write(spec sheetSpec) error {
 	r := 1
 	if spec.header != nil {
 		for j, h := range spec.header {
-			row[j] = fixed(st.header, h)
+			row[j] = st.head(h)
 		}
 		if err := sw.SetRow("A1", row); err != nil {
 			return err
@@ -371,27 +387,38 @@ const (
 	accUnitCode          // L
 	accUnitName          // M
 	accParent            // N
-	accTerritory         // O
-	accPlacement         // P
-	accLocatedBy         // Q
-	accCols
+	accFixed             // the hierarchy columns start here
 )
 
-// accounts lays out the Accounts sheet: one row per account, in plan order,
-// then one column per custom field (Plan.CustomFields) after Placement and
-// Located by (the match level: exact point, postal code, city or none),
-// headed by the field's name. A numeric field's values are number cells
-// (General format; the currency format for the quota settings' field of
-// last year's sales); others are text, quote-prefixed when they look like a
-// formula, as every user text is.
+// accounts lays out the Accounts sheet: one row per account, in plan order.
+// Columns A to N are fixed (External ID to Parent); then the hierarchy
+// columns of the account's territory (one per level, as on the
+// Territories sheet), Territory (the named-account override first, then
+// the drawn boundary, then the unit's territory:
+// [planner.Scenario.AccountTerritories]), Named ("named" when the account
+// is a named account of its territory, Scenario.NamedAccounts), Placement,
+// Located by (the match level: exact point, postal code, city or none), and
+// one column per custom field (Plan.CustomFields), headed by the field's
+// name. A numeric field's values are number cells (General format; the
+// currency format for the quota settings' field of last year's sales);
+// others are text, quote-prefixed when they look like a formula, as every
+// user text is.
 func (b *book) accounts() sheetSpec {
-	st, p := b.st, b.p
+	st, p, s := b.st, b.p, b.s
 	units := p.UnitIndex()
-	accTerr := b.s.AccountTerritories(p) // drawn boundaries first, then the unit's territory
+	accTerr := s.AccountTerritories(p)
+	nl := len(b.levels)
+	accTerritory := accFixed + nl
+	accNamed := accTerritory + 1
+	accPlacement := accNamed + 1
+	accLocatedBy := accPlacement + 1
+	accCols := accLocatedBy + 1
 	header := []string{
 		"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by",
+		"Segment", "Owner", b.potHeader, "Unit code", "Unit name", "Parent",
 	}
+	header = append(header, b.levels...)
+	header = append(header, "Territory", "Named", "Placement", "Located by")
 	history := -1 // the custom field of last year's sales: money
 	for k, f := range p.CustomFields {
 		header = append(header, f.Name)
@@ -431,7 +458,13 @@ func (b *book) accounts() sheetSpec {
 				}
 			}
 			if id := accTerr[i]; id != 0 {
+				for k := range nl {
+					row[accFixed+k] = b.levelCell(id, k)
+				}
 				row[accTerritory] = st.str(b.terrName[id])
+				if named, ok := s.NamedAccounts[a.ID]; ok && named == id {
+					row[accNamed] = "named"
+				}
 			}
 			row[accPlacement] = placement.String()
 			row[accLocatedBy] = a.Match.String()

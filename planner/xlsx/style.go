@@ -27,6 +27,7 @@ const (
 // styles holds the workbook's cell style IDs.
 type styles struct {
 	header    int // bold, shaded, bottom border
+	headQuote int // header with the Text format and quote prefix: user text that looks like a formula
 	label     int // bold text (Summary labels)
 	text      int // Text format "@": codes and ZIPs stay text when edited
 	quote     int // Text format and quote prefix: user text that looks like a formula
@@ -92,6 +93,13 @@ func newStyles(f *excelize.File, potDecimals int, currency string, moneyDecimals
 		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 		Alignment: &excelize.Alignment{Vertical: "center"},
 	})
+	add(&st.headQuote, &excelize.Style{
+		Font:      bold,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center", Horizontal: "left"},
+		NumFmt:    numFmtText,
+	})
 	add(&st.label, &excelize.Style{Font: bold})
 	add(&st.text, &excelize.Style{NumFmt: numFmtText})
 	// The quote style must differ from the text style in a field that
@@ -121,6 +129,7 @@ func newStyles(f *excelize.File, potDecimals int, currency string, moneyDecimals
 		return nil, err
 	}
 	setQuotePrefix(f, st.quote)
+	setQuotePrefix(f, st.headQuote)
 	return st, nil
 }
 
@@ -161,6 +170,16 @@ func (st *styles) code(s string) any {
 	return excelize.Cell{StyleID: st.text, Value: s}
 }
 
+// head returns a header cell for h, which may hold user text (a custom
+// field's, a level's or a segment's name): the header style, or the quoted
+// header style when h looks like a formula.
+func (st *styles) head(h string) any {
+	if planner.FormulaLike(h) {
+		return excelize.Cell{StyleID: st.headQuote, Value: h}
+	}
+	return excelize.Cell{StyleID: st.header, Value: h}
+}
+
 // fixed returns a cell for text that Meridian itself writes (labels).
 func fixed(style int, s string) any { return excelize.Cell{StyleID: style, Value: s} }
 
@@ -184,7 +203,7 @@ func (st *styles) width(v any) int {
 	switch x := c.Value.(type) {
 	case string:
 		n := utf8.RuneCountInString(x)
-		if c.StyleID == st.header || c.StyleID == st.label || c.StyleID == st.totalLabel {
+		if c.StyleID == st.header || c.StyleID == st.headQuote || c.StyleID == st.label || c.StyleID == st.totalLabel {
 			n += n/10 + 1 // bold
 		}
 		return n

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/meridianplan/meridian/planner"
@@ -121,19 +122,63 @@ func fiscalMonthName(fy int, start time.Month, m int) string {
 	return time.Month(k%12 + 1).String()[:3] + " " + strconv.Itoa(fy+k/12)
 }
 
-// regionDepth returns the most levels of regions above a territory.
-func regionDepth(s *planner.Scenario) int {
-	d := 0
-	for _, t := range s.Territories {
-		d = max(d, len(s.RegionPath(t.RegionID)))
+// hierarchyLevels returns the headers of the hierarchy columns of scenario
+// s: one per level above the territories (s.LevelNames() but the last),
+// from the top, down to the deepest level that holds a region of s, so
+// that a scenario with no regions has none and one whose regions are all
+// top-level has one ("Region" by default). A header that would collide
+// with a Territories column that ReadQuotas finds by name ("Territory",
+// "Annual quota", "Territory ID", compared as ReadQuotas compares) gets
+// " (level)" appended.
+func hierarchyLevels(s *planner.Scenario) []string {
+	depth := 0
+	for i := range s.Regions {
+		depth = max(depth, s.RegionDepth(s.Regions[i].ID)+1)
 	}
-	return d
+	names := s.LevelNames()
+	depth = min(depth, len(names)-1)
+	out := make([]string, depth)
+	for k := range out {
+		out[k] = names[k]
+		switch headerKey(out[k]) {
+		case headerKey(hdrTerritory), headerKey(hdrAnnualQuota), headerKey(hdrTerritoryID):
+			out[k] += " (level)"
+		}
+	}
+	return out
+}
+
+// headerKey is how ReadQuotas compares headers: lower case, no spaces.
+func headerKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+
+// territoryPaths returns, for each territory of s by ID, the names of its
+// ancestor regions from the top (path[k] is its region at level k, see
+// [planner.Scenario.RegionPath]); nil for a territory under no region.
+func territoryPaths(s *planner.Scenario) map[int64][]string {
+	out := make(map[int64][]string, len(s.Territories))
+	for _, t := range s.Territories {
+		if t.RegionID != 0 {
+			out[t.ID] = s.RegionPath(t.RegionID)
+		}
+	}
+	return out
+}
+
+// levelCell returns the cell of territory id's ancestor at level k: its
+// name as user text, or nil (blank) when it has none at that level.
+func (b *book) levelCell(id int64, k int) any {
+	if path := b.terrPath[id]; k < len(path) {
+		return b.st.str(path[k])
+	}
+	return nil
 }
 
 // territories lays out the Territories sheet: one row per territory in the
 // scenario's order, then an empty row, the white space and the Total row.
-// Columns: the region path (one per level: "Region", "Region level 2", ...,
-// only when the scenario has regions), Territory, Reps, the balance metrics,
+// Columns: the hierarchy (one column per level above the territories,
+// headed by the scenario's level name, e.g. "Region" and "Area", holding
+// the territory's ancestor region at that level or a blank; see
+// hierarchyLevels), Territory, Reps, the balance metrics,
 // and with quota settings Last year (only with a history field), Annual
 // quota, Set by hand, Explanation, Split unit, Q1 to Q4 and the twelve
 // fiscal months (formulas; see split.go); then the hidden Territory ID.
@@ -148,18 +193,9 @@ func (b *book) territories() sheetSpec {
 		return func(i, r int) any { return st.integer(v(m.Territories[i].Totals)) }
 	}
 	var cols []column
-	depth := regionDepth(s)
-	for k := 0; k < depth; k++ {
-		h := "Region"
-		if k > 0 {
-			h = "Region level " + strconv.Itoa(k+1)
-		}
-		cols = append(cols, column{key: h, header: h, body: func(i, r int) any {
-			path := s.RegionPath(s.Territories[i].RegionID)
-			if k < len(path) {
-				return st.str(path[k])
-			}
-			return nil
+	for k, h := range b.levels {
+		cols = append(cols, column{key: "level:" + strconv.Itoa(k), header: h, body: func(i, r int) any {
+			return b.levelCell(s.Territories[i].ID, k)
 		}})
 	}
 	cols = append(cols,

@@ -11,7 +11,9 @@
 //     expected, quotas assigned and gap, with a workload model the reps
 //     needed, assigned and to hire; bar charts of quota (with quota
 //     settings) and potential by territory.
-//   - Territories: one row per territory (region path, territory, reps,
+//   - Territories: one row per territory (hierarchy: one column per level
+//     above the territories, headed by the scenario's level name, e.g.
+//     Region and Area; territory, reps,
 //     balance metrics; with quota settings last year, annual quota, set by
 //     hand, explanation, split unit, Q1 to Q4 and the twelve fiscal months
 //     as formulas of the annual quota, the split unit and the Settings
@@ -21,9 +23,16 @@
 //     (territory)"): contact, start, territories, capacity, workload and
 //     utilisation (with a workload model), full quota, ramp factor, quota
 //     and explanation (with quota settings), and the total.
-//   - Accounts: one row per account (written with excelize's StreamWriter).
-//   - Segments: one row per account segment: accounts, potential, share of
-//     potential, and the total.
+//   - Accounts: one row per account (written with excelize's StreamWriter),
+//     with its territory's hierarchy columns, its territory and whether it
+//     is a named account there ("named").
+//   - Segments: one row per rule-based segment of the plan (rule, tiers,
+//     overlay team and reps, members, potential, share of potential, a
+//     note with tier sizes or why the rule fails); then "Segments by
+//     territory", accounts and potential per territory (with its
+//     hierarchy), white space and a Total of SUM formulas, for each
+//     segment or tier; then "Accounts by <segment field>", the accounts
+//     grouped by their Segment value, and the total.
 //   - Units: one row per geography unit.
 //   - Settings: the quota settings, the season shares of the fiscal months
 //     (cells B16:B27), the cumulative shares "Share of the year due by the
@@ -68,7 +77,7 @@ const (
 	SheetTerritories = "Territories" // one row per territory, white space, total
 	SheetReps        = "Reps"        // one row per rep and per vacancy, total
 	SheetAccounts    = "Accounts"    // one row per account
-	SheetSegments    = "Segments"    // one row per account segment, total
+	SheetSegments    = "Segments"    // rule-based segments, segments by territory, accounts by segment field
 	SheetUnits       = "Units"       // one row per geography unit
 	SheetSettings    = "Settings"    // quota settings, season shares, ramp
 )

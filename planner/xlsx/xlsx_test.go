@@ -290,9 +290,9 @@ func TestAccounts(t *testing.T) {
 	const s = "Accounts"
 	wantRows(t, f, s, 7)
 	wantRow(t, f, s, 1, []string{"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
-		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Placement", "Located by"})
+		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Territory", "Named", "Placement", "Located by"})
 	wantRow(t, f, s, 2, []string{"H-0001", "Mount Auburn Hospital", "330 Mount Auburn St", "Cambridge", "MA", "02139",
-		"-71.100000", "42.370000", "GENERAL ACUTE CARE", "NON-PROFIT", "100.0", "25017", "Middlesex", "Massachusetts", "+South", "inside", "postal code"})
+		"-71.100000", "42.370000", "GENERAL ACUTE CARE", "NON-PROFIT", "100.0", "25017", "Middlesex", "Massachusetts", "+South", "", "inside", "postal code"})
 
 	wantText(t, f, s, "F2", "02139") // leading zero kept: a text cell
 	wantText(t, f, s, "A7", "00123")
@@ -303,13 +303,13 @@ func TestAccounts(t *testing.T) {
 	wantNumber(t, f, s, "K3", 50.5)
 	wantNumber(t, f, s, "K7", 0) // known zero is a number, not a blank
 	wantBlank(t, f, s, "K4")     // unknown potential
-	wantText(t, f, s, "P4", "nearest")
+	wantText(t, f, s, "Q4", "nearest")
 	wantBlank(t, f, s, "O5") // white space: no territory
 	// Account 5 has no location and no unit.
 	for _, c := range []string{"G6", "H6", "L6", "M6", "N6", "O6"} {
 		wantBlank(t, f, s, c)
 	}
-	wantText(t, f, s, "P6", "none")
+	wantText(t, f, s, "Q6", "none")
 	wantText(t, f, s, "O3", "North")
 }
 
@@ -384,7 +384,7 @@ func TestLayout(t *testing.T) {
 	}
 	for _, c := range []struct{ sheet, ref string }{
 		{"Territories", "$A$1:$M$3"},
-		{"Accounts", "$A$1:$Q$7"},
+		{"Accounts", "$A$1:$R$7"},
 		{"Units", "$A$1:$I$6"},
 	} {
 		if got, want := filters[c.sheet], "'"+c.sheet+"'!"+c.ref; got != want {
@@ -412,17 +412,17 @@ func TestLayout(t *testing.T) {
 	// The autofilter is also in the sheet XML (Accounts is sheet4.xml), and
 	// the column widths are in ascending column order, as Excel wants.
 	x := sheetXML(t, encode(t, testPlan()), 4)
-	if !strings.Contains(x, `<autoFilter ref="$A$1:$Q$7">`) {
-		t.Errorf("sheet4.xml has no autoFilter $A$1:$Q$7")
+	if !strings.Contains(x, `<autoFilter ref="$A$1:$R$7">`) {
+		t.Errorf("sheet4.xml has no autoFilter $A$1:$R$7")
 	}
-	if !strings.Contains(x, `<dimension ref="A1:Q7">`) {
+	if !strings.Contains(x, `<dimension ref="A1:R7">`) {
 		t.Errorf("sheet4.xml: wrong dimension")
 	}
 	if x := sheetXML(t, encode(t, testPlan()), 2); !strings.Contains(x, `<dimension ref="A1:M6">`) {
 		t.Errorf("sheet2.xml: wrong dimension")
 	}
 	if i := strings.Index(x, "<cols>"); i < 0 || !strings.HasPrefix(x[i:], `<cols><col min="1" max="1"`) ||
-		!strings.Contains(x, `<col min="17" max="17" width="`) || !strings.HasSuffix(x[:strings.Index(x, "</cols>")+7], `customWidth="1"/></cols>`) {
+		!strings.Contains(x, `<col min="18" max="18" width="`) || !strings.HasSuffix(x[:strings.Index(x, "</cols>")+7], `customWidth="1"/></cols>`) {
 		t.Errorf("sheet4.xml columns not in order")
 	}
 	// Column widths follow the content, capped.
