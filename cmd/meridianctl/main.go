@@ -3,7 +3,7 @@
 // It builds with CGO_ENABLED=0.
 //
 //	meridianctl sample --out FILE.meridian [--force]
-//	meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
+//	meridianctl report --plan FILE.meridian [--scenario NAME] [--segment NAME] [--json]
 //	meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
 //	meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
 //	meridianctl balance --plan FILE.meridian [--territories N] [--metrics population:5,potential:5]
@@ -16,10 +16,13 @@
 //	meridianctl reps --plan FILE.meridian [--json]
 //	meridianctl reps import --plan FILE.meridian --file F.csv|F.xlsx [--sheet S] [--map field=Column,...] [--skip-bad] [--json]
 //	meridianctl reps assign --plan FILE.meridian --territory NAME --reps "Ann Lee=60,TBH=40" [--start 2027-05-01]
+//	meridianctl segment --plan FILE.meridian [--name N --rule RULE [--tiers A=20,B=30,C=50] [--delete] ...] [--json]
+//	meridianctl coverage --plan FILE.meridian [--scenario NAME] [--json]
 //
 // See the usage text (meridianctl help) for every flag.
 //
-// Errors go to standard error and the exit status is 1.
+// Errors go to standard error and the exit status is 1; a segment rule
+// that is refused (nothing written) exits with status 2.
 package main
 
 import (
@@ -45,8 +48,10 @@ import (
 const usage = `usage:
   meridianctl sample --out FILE.meridian [--force]
       build the US Hospitals sample plan into a new plan file
-  meridianctl report --plan FILE.meridian [--scenario NAME] [--json]
-      print each territory's units, accounts, population, potential and deviation
+  meridianctl report --plan FILE.meridian [--scenario NAME] [--segment NAME] [--json]
+      print each territory's units, accounts, population, potential and deviation; with
+      --segment, the segment's accounts and potential per territory, region and tier, the
+      white space, and the overlay team's view (the whole segment)
   meridianctl export --plan FILE.meridian --out FILE.xlsx [--scenario NAME] [--force]
       write the plan's Excel workbook
   meridianctl map --plan FILE.meridian --out FILE.png [--width N] [--force]
@@ -124,6 +129,21 @@ const usage = `usage:
       set who covers a territory: reps by roster name (or email; case ignored) with shares in
       percent summing to 100, TBH for a vacancy (--start: its planned start); one name alone
       means 100%; --reps "" leaves the territory to nobody
+  meridianctl segment --plan FILE.meridian [--json]
+      list the plan's segments with their members, potential and tier sizes
+  meridianctl segment --plan FILE.meridian --name N [--rule "Beds >= 200 and Type = 'GENERAL ACUTE CARE'"]
+        [--tiers "A=20,B=30,C=50" --tier-metric Beds --by quantile|threshold] [--overlay-team T]
+        [--delete] [--json]
+      add the segment N, or change it (name case ignored; flags not given are kept), or delete
+      it, and print its members, potential and tier sizes. Rules compare any field, custom
+      fields included (=, !=, <, <=, >, >=, in (...), contains, is empty; and, or, not,
+      parentheses); tiers are the top share in percent by quantile, or lower thresholds of the
+      metric. A rule that does not parse or names an unknown field is refused (status 2)
+      and nothing is written
+  meridianctl coverage --plan FILE.meridian [--scenario NAME] [--json]
+      what nobody covers or two territories claim: unassigned units, accounts in white space
+      or in no unit, territories without a rep, accounts claimed twice, named accounts, and
+      overlay teams (text lists the first 20 of each; JSON lists all)
 `
 
 func main() {
@@ -143,6 +163,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, usage)
 		return 0
+	case isRefused(err):
+		fmt.Fprintf(stderr, "meridianctl: %s\n", message(err))
+		return exitRefused
 	case errors.Is(err, errUsage):
 		fmt.Fprint(stderr, usage)
 	default:
@@ -187,11 +210,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&ga.layer, "layer", "", "shipped geography layer (import geography)")
 	fs.StringVar(&ga.object, "object", "", "TopoJSON object with the units (import geography)")
 	fs.StringVar(&ga.idProp, "id", "", "property with the unit code (import geography)")
-	fs.StringVar(&ga.nameProp, "name", "", "property with the unit name (import geography)")
+	fs.StringVar(&ga.nameProp, "name", "", "property with the unit name (import geography); the segment's name (segment)")
 	fs.StringVar(&ga.title, "title", "", "name of the new plan (import geography)")
 	fs.StringVar(&ga.unitLevel, "level", "", "what one unit is, e.g. County (import geography)")
 	var wa workloadArgs
-	fs.Func("rule", "a visit rule, segment=NAME;visits=N;hours=H[;min-potential=P] (workload; repeat)", func(v string) error {
+	fs.Func("rule", "a visit rule, segment=NAME;visits=N;hours=H[;min-potential=P] (workload; repeat); the segment's rule (segment)", func(v string) error {
 		wa.rules = append(wa.rules, v)
 		return nil
 	})
@@ -207,6 +230,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&aa.country, "country", "", "country of addresses without one (import accounts; default: the plan's, else US)")
 	fs.BoolVar(&aa.skipBad, "skip-bad", false, "skip rows that cannot be used instead of importing them unlocated (import accounts) or of stopping (reps import)")
 	fs.BoolVar(&aa.deleteRemoved, "delete-removed", false, "delete the plan's accounts no longer in the file (import accounts)")
+	var sa segmentArgs
+	sa.register(fs)
 	var ra repsAssignArgs
 	fs.StringVar(&ra.territory, "territory", "", "territory name (reps assign)")
 	fs.Func("reps", `who covers the territory, "Name=share,..." with TBH for a vacancy; "" for nobody (reps assign)`, func(v string) error {
@@ -231,7 +256,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		return flag.ErrHelp
-	case "sample", "report", "export", "map", "balance", "workload", "capacity", "quota", "import geography", "import accounts", "reps", "reps import", "reps assign", "quota import":
+	case "sample", "report", "export", "map", "balance", "workload", "capacity", "quota", "import geography", "import accounts", "reps", "reps import", "reps assign", "quota import", "segment", "coverage":
 	default:
 		fmt.Fprintf(stderr, "meridianctl: unknown command %q\n", args[0])
 		return errUsage
@@ -309,7 +334,23 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *plan == "" {
 			return fmt.Errorf("report needs --plan FILE.meridian")
 		}
+		if sa.segment != "" {
+			return cmdSegmentReport(ctx, *plan, *scenario, sa.segment, *asJSON, stdout)
+		}
 		return cmdReport(ctx, *plan, *scenario, *asJSON, stdout)
+	case "segment":
+		if *plan == "" {
+			return fmt.Errorf("segment needs --plan FILE.meridian")
+		}
+		sa.plan, sa.name, sa.rules, sa.asJSON = *plan, ga.nameProp, wa.rules, *asJSON
+		sa.given = map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { sa.given[f.Name] = true })
+		return cmdSegment(ctx, sa, stdout)
+	case "coverage":
+		if *plan == "" {
+			return fmt.Errorf("coverage needs --plan FILE.meridian")
+		}
+		return cmdCoverage(ctx, *plan, *scenario, *asJSON, stdout)
 	case "balance":
 		if *plan == "" {
 			return fmt.Errorf("balance needs --plan FILE.meridian")
