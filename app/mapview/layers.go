@@ -9,8 +9,9 @@ import (
 
 // Layers is a prepared set of the map's data layers, drawn in this order:
 // the areas with their fills and borders, the highlight's tint (see
-// SetHighlight), the overlay lines (e.g. state borders), the outlines (e.g.
-// territory outlines), the highlight's outline, the points and the labels.
+// SetHighlight), the hatching (see SetHatch), the overlay lines (e.g.
+// state borders), the outlines (e.g. territory outlines), the highlight's
+// outline, the points and the labels.
 // Preparing them (normalising rings, finding shared borders, cutting lines
 // into chunks, indexing areas for hit tests) is the costly part of
 // SetAreas, SetLines and SetPoints — tens of milliseconds for thousands of
@@ -64,8 +65,10 @@ func (l *Layers) Labels(labels []Label) *Layers {
 
 // SetLayers replaces all data layers at once with prepared layers, keeping
 // the map's style (background, area stroke, point outline), its highlight
-// (the same area indexes, applied to the new areas) and its view. Call it on
-// the UI thread.
+// and hatching (the same area indexes, applied to the new areas) and its
+// view; point shapes come from the layers (Layers.PointShapes), else the
+// map's are kept when the points are as many (see SetPointShapes). Call it
+// on the UI thread.
 func (m *Map) SetLayers(l *Layers) {
 	if l == nil {
 		l = NewLayers()
@@ -77,6 +80,11 @@ func (m *Map) SetLayers(l *Layers) {
 	sc.background, sc.areaStroke, sc.areaStrokeW = old.background, old.areaStroke, old.areaStrokeW
 	sc.pointOutline, sc.pointOutW = old.pointOutline, old.pointOutW
 	sc.highlight = old.highlight.rebase(len(sc.geoms))
+	sc.hatch = old.hatch.rebase(len(sc.geoms))
+	if sc.shapesIn == nil && old.shapesIn != nil {
+		sc.shapesIn, sc.shapesN = old.shapesIn, old.shapesN
+		sc.applyPointShapes()
+	}
 	m.installScene(sc)
 }
 

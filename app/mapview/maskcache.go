@@ -120,9 +120,9 @@ func (c *phaseCache[E]) release() {
 
 // maskEntry is the coverage mask of one area: w×h pixels at phase-space
 // origin (ox, oy), with per row the parts to composite (see maskRow); and
-// the pixels of its hairline border (see hairPlots) in the frame one pixel
-// larger on every side, each packed as row<<40 | column<<8 | coverage
-// (frame coordinates), in no particular order.
+// the pixels of its hairline border (see hairPairs) in the frame one pixel
+// larger on every side, as pairs of neighbouring pixels packed as in
+// pairPlot (frame coordinates), in the order they are to be blended.
 type maskEntry struct {
 	ox, oy, w, h int
 	pix          []uint8
@@ -215,7 +215,7 @@ func (w *worker) borderOf(job *renderJob, e *maskEntry, start int) {
 				if nq >= nr {
 					nq = 0
 				}
-				w.hairPlots(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW, true)
+				w.hairPairs(frame, float64(ring[q]), float64(ring[q+1]), float64(ring[nq]), float64(ring[nq+1]), job.hairW)
 			}
 		}
 	}
@@ -240,39 +240,84 @@ func (w *worker) drawBorderPlots(job *renderJob, clip image.Rectangle, e *maskEn
 	}
 	if fx0 < clip.Min.X || fx0+e.w+2 > clip.Max.X {
 		// The frame crosses the side of the image (by a pixel).
-		for _, p := range b {
-			x, y := fx0+int(p>>8&0xffffffff), fy0+int(p>>40)
+		plot := func(x, y int, a uint32) {
 			if y < clip.Min.Y || y >= clip.Max.Y || x < clip.Min.X || x >= clip.Max.X {
-				continue
+				return
 			}
 			off := dst.PixOffset(x, y)
-			lut.blend(dst.Pix[off:off+4:off+4], uint32(p&0xff))
+			lut.blend(dst.Pix[off:off+4:off+4], a)
+		}
+		for _, p := range b {
+			x, y := fx0+int(p>>pairColShift&pairColMask), fy0+int(p>>pairRowShift&pairRowMask)
+			plot(x, y, uint32(p&0xff))
+			if p&pairSteep != 0 {
+				plot(x+1, y, uint32(p>>8&0xff))
+			} else {
+				plot(x, y+1, uint32(p>>8&0xff))
+			}
 		}
 		return
 	}
 	// Byte offset of the frame's origin (negative when the frame starts a
 	// row above the image: those rows are skipped).
 	base := (fy0-dst.Rect.Min.Y)*dst.Stride + (fx0-dst.Rect.Min.X)*4
-	blendPlots(dst.Pix, base, dst.Stride, b, r0, r1, lut)
+	blendPairs(dst.Pix, base, dst.Stride, b, r0, r1, lut)
 }
 
-// blendPlots blends, with colour lut, the plots of b (packed as in
-// maskEntry.border) of rows r0..r1-1 of a frame whose origin is at byte
-// offset base of pix (row stride stride). It is apart from drawBorderPlots
-// so that its loop keeps its variables in registers.
-func blendPlots(pix []uint8, base, stride int, b []uint64, r0, r1 int, lut *blendLUT) {
-	base += r0 * stride
-	rows := uint(r1 - r0)
-	for _, p := range b {
-		r := uint(p>>40) - uint(r0)
-		if r >= rows {
-			continue
-		}
-		off := base + int(r)*stride + 4*int(uint32(p>>8))
-		d := pix[off : off+4 : off+4]
-		a := uint8(p)
-		binary.LittleEndian.PutUint32(d, lut.src[a]+scale4(binary.LittleEndian.Uint32(d), lut.inv[a]))
+// blendPairs blends, with colour lut, the pixels of the pairs of b (packed
+// as in pairPlot) in rows r0..r1-1 of a frame whose origin is at byte
+// offset base of pix (row stride stride), in order: the first pixel of a
+// pair, then the second. A pair's coverage of 0 leaves its pixel as it is
+// (lut.src[0] is 0 and lut.inv[0] 255, which scale4 applies exactly), so
+// the loop blends both pixels without a test of the coverage.
+//
+// It is apart from drawBorderPlots so that its loop keeps its variables in
+// registers, and written for few live values (Go's register allocator
+// spills otherwise): rows are tested on the packed value, and pixels are
+// reached from the first pixel of row r0 of the frame through pixAt after
+// one unsigned comparison of the offset with the pixels left in pix, the
+// slice's bounds check done once instead of twice.
+func blendPairs(pix []uint8, base, stride int, b []uint64, r0, r1 int, lut *blendLUT) {
+	base += r0 * stride // row r0 of the frame: in the image
+	if r0 >= r1 || base < 0 || base > len(pix)-4 {
+		return
 	}
+	// t = p&^pairSteep - lo is (row - r0)<<pairRowShift plus the lower
+	// fields, modulo 2^64: below span exactly when r0 <= row < r1.
+	// Adding 1<<pairRowShift moves the test to the next row.
+	lo := uint64(r0) << pairRowShift
+	span := uint64(r1-r0) << pairRowShift
+	last := uint(len(pix) - 4 - base)
+	p0 := unsafe.Add(unsafe.Pointer(unsafe.SliceData(pix)), base)
+	for i := range b {
+		p := b[i]
+		t := p&^pairSteep - lo
+		// The row relative to r0, negative above it (so that the offset of
+		// the next row, below, comes out right modulo 2^64).
+		off := uint(int64(t)>>pairRowShift)*uint(stride) + uint(p>>(pairColShift-2)&(pairColMask<<2))
+		if t < span && off <= last {
+			d := pixAt(p0, off)
+			a := uint8(p)
+			binary.LittleEndian.PutUint32(d[:], lut.src[a]+scale4(binary.LittleEndian.Uint32(d[:]), lut.inv[a]))
+		}
+		if p&pairSteep != 0 {
+			off += 4
+		} else {
+			t += 1 << pairRowShift
+			off += uint(stride)
+		}
+		if t < span && off <= last {
+			d := pixAt(p0, off)
+			a := uint8(p >> 8)
+			binary.LittleEndian.PutUint32(d[:], lut.src[a]+scale4(binary.LittleEndian.Uint32(d[:]), lut.inv[a]))
+		}
+	}
+}
+
+// pixAt returns the 4 bytes at byte offset off from p0, which the caller
+// has checked to lie in the pixel slice p0 points into.
+func pixAt(p0 unsafe.Pointer, off uint) *[4]uint8 {
+	return (*[4]uint8)(unsafe.Add(p0, off))
 }
 
 // arena is a worker's memory for the entries of one cache generation.

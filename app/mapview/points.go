@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // discMasks holds anti-aliased disc coverage masks for the point layer at
@@ -22,21 +23,39 @@ type discMasks struct {
 // the workers' sprites, keyed by the masks) are reused across renders.
 var discCache struct {
 	sync.Mutex
-	m map[[2]float64]*discMasks
+	m map[discKey]*discMasks
+}
+
+// discKey identifies the masks of a shape.
+type discKey struct {
+	radius, outline float64
+	shape           PointShape
 }
 
 // discFor returns the (shared, read-only) disc masks for a radius and
 // outline width in device pixels.
 func discFor(radius, outline float64) *discMasks {
-	key := [2]float64{radius, outline}
+	return shapeMasksFor(radius, outline, PointDot)
+}
+
+// shapeMasksFor returns the (shared, read-only) masks of a point shape of
+// a radius and outline width in device pixels (see newDiscMasks,
+// newDiamondMasks).
+func shapeMasksFor(radius, outline float64, shape PointShape) *discMasks {
+	key := discKey{radius, outline, shape}
 	discCache.Lock()
 	defer discCache.Unlock()
 	if d, ok := discCache.m[key]; ok {
 		return d
 	}
-	d := newDiscMasks(radius, outline)
+	var d *discMasks
+	if shape == PointDiamond {
+		d = newDiamondMasks(DiamondScale*radius, outline)
+	} else {
+		d = newDiscMasks(radius, outline)
+	}
 	if discCache.m == nil || len(discCache.m) >= 64 {
-		discCache.m = make(map[[2]float64]*discMasks)
+		discCache.m = make(map[discKey]*discMasks)
 	}
 	discCache.m[key] = d
 	return d
@@ -204,8 +223,11 @@ func (d *discMasks) sprite(fill, outline uint32) *sprite {
 // pointJob is the per-render state of the point layer.
 type pointJob struct {
 	discs []*discMasks // per distinct radius of the scene (see scene.pointRList)
-	reach float64      // largest radius plus one, device pixels
-	out   uint32       // packed outline colour
+	// diamonds: the PointDiamond masks per distinct radius, when the
+	// scene has diamonds.
+	diamonds []*discMasks
+	reach    float64 // largest radius plus one, device pixels
+	out      uint32  // packed outline colour
 }
 
 func newPointJob(sc *scene, ps float64) *pointJob {
@@ -215,6 +237,12 @@ func newPointJob(sc *scene, ps float64) *pointJob {
 	pj := &pointJob{reach: float64(sc.pointMaxR)*ps + 1, out: sc.pointOutline.packed()}
 	for _, r := range sc.pointRList {
 		pj.discs = append(pj.discs, discFor(float64(r)*ps, float64(sc.pointOutW)*ps))
+	}
+	if sc.pointShape != nil {
+		pj.reach = DiamondScale*float64(sc.pointMaxR)*ps + 1
+		for _, r := range sc.pointRList {
+			pj.diamonds = append(pj.diamonds, shapeMasksFor(float64(r)*ps, float64(sc.pointOutW)*ps, PointDiamond))
+		}
 	}
 	return pj
 }
@@ -248,9 +276,13 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 		if !(x >= cx0 && x <= cx1 && y >= cy0 && y <= cy1) {
 			continue
 		}
-		d := pj.discs[0]
+		discs := pj.discs
+		if sc.pointShape != nil && sc.pointShape[i] == PointDiamond {
+			discs = pj.diamonds
+		}
+		d := discs[0]
 		if sc.pointRK != nil {
-			d = pj.discs[sc.pointRK[i]]
+			d = discs[sc.pointRK[i]]
 		}
 		if d == nil {
 			continue
@@ -329,23 +361,59 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 // storeRuns stores the runs of a sprite whose top-left pixel is at byte
 // offset base of pix. It and blendPxs are apart from drawPoints so that
 // their loops, which do most of the point layer's work, keep their
-// variables in registers.
+// variables in registers. Runs are in increasing order of offset (see
+// opsFor): when the first and the last lie in pix all do, which is checked
+// once; the pixels are then reached through pixAt without a check each
+// (otherwise, never for the sprites drawPoints draws, every run is
+// checked).
 func storeRuns(pix []uint8, base int, runs []spriteOp) {
+	if len(runs) == 0 {
+		return
+	}
+	l := &runs[len(runs)-1]
+	if lo, hi := base+int(runs[0].off), base+int(l.off)+4*int(l.n); lo < 0 || hi > len(pix) || lo > hi {
+		for _, op := range runs {
+			if o := base + int(op.off); o >= 0 && o+4*int(op.n) <= len(pix) {
+				run := pix[o : o+4*int(op.n)]
+				for q := 0; q+4 <= len(run); q += 4 {
+					binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+				}
+			}
+		}
+		return
+	}
+	p0 := unsafe.Pointer(unsafe.SliceData(pix))
 	for _, op := range runs {
-		o := base + int(op.off)
-		run := pix[o : o+4*int(op.n)]
-		for q := 0; q+4 <= len(run); q += 4 {
-			binary.LittleEndian.PutUint32(run[q:q+4:q+4], op.v)
+		o := uint(base + int(op.off))
+		for e := o + 4*uint(op.n); o < e; o += 4 {
+			binary.LittleEndian.PutUint32(pixAt(p0, o)[:], op.v)
 		}
 	}
 }
 
 // blendPxs composites the blend steps bl of a sprite whose top-left pixel
-// is at byte offset base of pix.
+// is at byte offset base of pix. The steps are in increasing order of
+// offset (see opsFor), so when the first and the last lie in pix all do:
+// that is checked once, and the pixels are then reached through pixAt
+// without a bounds check each (a third fewer instructions per pixel in
+// this loop, which does most of the point layer's work); otherwise
+// (never, for the sprites drawPoints draws) every step is checked.
 func blendPxs(pix []uint8, base int, bl []blendPx) {
+	if len(bl) == 0 {
+		return
+	}
+	if lo, hi := base+int(bl[0].off), base+int(bl[len(bl)-1].off); lo < 0 || hi > len(pix)-4 || lo > hi {
+		for _, b := range bl {
+			if o := base + int(b.off); o >= 0 && o <= len(pix)-4 {
+				p := pix[o : o+4 : o+4]
+				binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), b.v))
+			}
+		}
+		return
+	}
+	p0 := unsafe.Pointer(unsafe.SliceData(pix))
 	for _, b := range bl {
-		o := base + int(b.off)
-		p := pix[o : o+4 : o+4]
-		binary.LittleEndian.PutUint32(p, over(binary.LittleEndian.Uint32(p), b.v))
+		p := pixAt(p0, uint(base+int(b.off)))
+		binary.LittleEndian.PutUint32(p[:], over(binary.LittleEndian.Uint32(p[:]), b.v))
 	}
 }

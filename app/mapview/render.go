@@ -154,8 +154,14 @@ type renderJob struct {
 	lines, outlines, hlLine *lineJob
 	lineMem                 [3]lineJob // memory of the three, reused
 	// hl is the highlight (nil: none), hlLUT its fill colour.
-	hl     *highlight
-	hlLUT  *blendLUT
+	hl    *highlight
+	hlLUT *blendLUT
+	// ht is the hatching (nil: none), htLUT its colour, htPat its
+	// pattern and htOff the pattern's offset (see hatchPattern).
+	ht     *hatchSet
+	htLUT  *blendLUT
+	htPat  []uint8
+	htOff  int
 	points *pointJob
 	labels []placedLabel
 	abort  atomic.Bool
@@ -294,6 +300,10 @@ func renderScene(dst *image.RGBA, sc *scene, v View, pixelScale float32, cancel 
 			}
 			job.hlLine = newLineJob(&job.lineMem[2], h.boundary(sc), nil, job.xf, ps, r)
 		}
+		if h := sc.hatch; h != nil && job.areaLevel != nil {
+			job.ht, job.htLUT, job.htPat = h, blendLUTFor(h.fill), hatchPattern(ps)
+			job.htOff = hatchOffset(job.xf, len(job.htPat))
+		}
 		job.points = newPointJob(sc, ps)
 		job.placeLabels(r)
 	}
@@ -365,6 +375,7 @@ type worker struct {
 	spriteOutline uint32
 	cov           covBuf   // the strip's stroke coverage (see covBuf)
 	hcov          covBuf   // the strip's highlight coverage
+	tcov          covBuf   // the strip's hatched areas' coverage
 	keepBits      []uint64 // coverage being kept (see covBuf.end)
 	keepData      []uint8
 	tmpRings      []int32  // ring ends while rasterizing a cached mask
@@ -393,6 +404,10 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 	if hl != nil {
 		w.hcov.begin(clip)
 	}
+	ht := job.ht
+	if ht != nil {
+		w.tcov.begin(clip)
+	}
 
 	// Fills, in the drawing order (top of the image first, see
 	// scene.order), so consecutive areas touch the same rows of dst while
@@ -404,6 +419,13 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 	for n := start; n < len(vis); n++ {
 		if n&63 == 63 && job.cancel != nil && job.cancel() {
 			job.abort.Store(true)
+			// Coverage buffers are kept zeroed between uses.
+			if hl != nil {
+				w.hcov.clearAll()
+			}
+			if ht != nil {
+				w.tcov.clearAll()
+			}
 			return
 		}
 		va := &vis[n]
@@ -429,8 +451,9 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 			continue
 		}
 		lit := hl != nil && hl.has(i)
+		hat := ht != nil && ht.has(i)
 		if job.spans {
-			w.spanArea(job, clip, i, lit, x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1)
+			w.spanArea(job, clip, i, lit, hat, x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1)
 			continue
 		}
 		if job.masks != nil && x0 >= rx0 && y0 >= ry0 && x1 <= rx1 && y1 <= ry1 {
@@ -439,6 +462,9 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 				compositeEntry(job.dst, e, mx, my, clip, sc.fills[i], w.fillLUT(sc.fills[i]))
 				if lit {
 					w.hcov.addEntry(e, mx, my)
+				}
+				if hat {
+					w.tcov.addEntry(e, mx, my)
 				}
 				switch {
 				case job.hairW > 0:
@@ -470,6 +496,9 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 			compositeRows(job.dst, w.mask, tr.Dx(), w.maskRows, tr.Min.X, tr.Min.Y, tr.Min.Y, tr.Max.Y, sc.fills[i], w.fillLUT(sc.fills[i]))
 			if lit {
 				w.hcov.addMask(tr, w.mask, tr.Dx())
+			}
+			if hat {
+				w.tcov.addMask(tr, w.mask, tr.Dx())
 			}
 		}
 	}
@@ -504,6 +533,11 @@ func (w *worker) renderStrip(job *renderJob, clip image.Rectangle, strip int) {
 		} else {
 			w.hcov.clearAll()
 		}
+	}
+
+	// Hatching, over the highlight's tint.
+	if ht != nil {
+		w.tcov.endHatch(job.dst, job.htLUT, job.htPat, job.htOff)
 	}
 
 	// Line layers: the overlay, then the outlines over it, then the

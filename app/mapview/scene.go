@@ -108,9 +108,20 @@ type scene struct {
 	pointMaxR    float32   // largest radius (device-independent pixels)
 	pointOutline prgba
 	pointOutW    float32 // device-independent pixels
+	// pointIdx gives, per sorted point, its index in the caller's slice;
+	// pointsN is that slice's length (non-finite points included).
+	pointIdx []int32
+	pointsN  int
+	// Shapes (see SetPointShapes): shapesIn as given, for shapesN points;
+	// pointShape per sorted point, nil when all are dots.
+	shapesIn   []PointShape
+	shapesN    int
+	pointShape []PointShape
+	hasDiamond bool
 
 	labels    []Label
 	highlight *highlight // nil: none
+	hatch     *hatchSet  // nil: none
 
 	// Style.
 	background  prgba
@@ -177,6 +188,7 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	s.geoms = geoms
 	s.geomID = geomIDs.Add(1)
 	s.highlight = s.highlight.rebase(len(geoms))
+	s.hatch = s.hatch.rebase(len(geoms))
 	nv, nr := 0, 0
 	for _, mp := range geoms {
 		for _, poly := range mp {
@@ -444,8 +456,8 @@ func (s *scene) setPoints(pts []orb.Point, fills []color.NRGBA, radius float32) 
 
 // setPointsSized is setPoints with a radius per point (device-independent
 // pixels, rounded to 1/8); radii may be nil (every point has radius) or
-// short (missing radii are radius).
-
+// short (missing radii are radius). Point shapes set before are kept when
+// there are as many points as before (see SetPointShapes).
 func (s *scene) setPointsSized(pts []orb.Point, fills []color.NRGBA, radii []float32, radius float32) {
 	okRadius := func(r float32) float32 {
 		if !(r > 0) || math.IsInf(float64(r), 0) {
@@ -464,6 +476,8 @@ func (s *scene) setPointsSized(pts []orb.Point, fills []color.NRGBA, radii []flo
 	sort.SliceStable(idx, func(a, b int) bool { return pts[idx[a]][1] > pts[idx[b]][1] })
 	s.points = make([]orb.Point, len(idx))
 	s.pointFills = make([]prgba, len(idx))
+	s.pointIdx = make([]int32, len(idx))
+	s.pointsN = len(pts)
 	s.pointRList = []float32{radius}
 	s.pointRK = nil
 	if radii != nil {
@@ -473,6 +487,7 @@ func (s *scene) setPointsSized(pts []orb.Point, fills []color.NRGBA, radii []flo
 	for k, i := range idx {
 		s.points[k] = pts[i]
 		s.pointFills[k] = all[i]
+		s.pointIdx[k] = int32(i)
 		if radii != nil && i < len(radii) {
 			r := okRadius(radii[i])
 			q, ok := rk[r]
@@ -484,6 +499,7 @@ func (s *scene) setPointsSized(pts []orb.Point, fills []color.NRGBA, radii []flo
 			s.pointRK[k] = q
 		}
 	}
+	s.applyPointShapes()
 	s.pointRadius = radius
 	s.pointMaxR = 0
 	for q, r := range s.pointRList {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // clipSegment clips a segment to a rectangle (Liang-Barsky). ok is false
@@ -127,6 +128,107 @@ func (w *worker) hairPlots(frame image.Rectangle, ax, ay, bx, by float64, width 
 	yy := ay + (float64(i0)+0.5-ax)*slope - 0.5
 	n = wuPlots(w.hp[:n+2*(i1-i0)], n, i1-i0, yy, slope, ink, uint64(i0-lo)*majUnit, majUnit, minUnit, mlo, uint(mhi-mlo))
 	w.hp = w.hp[:n]
+}
+
+// Pairs of hairline pixels (see hairPairs): bits 0-7 hold the coverage of
+// the first pixel, 8-15 that of the second, 16-39 the first pixel's column
+// and 40-62 its row (frame coordinates); bit 63 (pairSteep) tells that the
+// second pixel is right of the first, else it is below it.
+const (
+	pairColShift = 16
+	pairColMask  = 1<<24 - 1
+	pairRowShift = 40
+	pairRowMask  = 1<<23 - 1
+	pairSteep    = 1 << 63
+	// maxPairFrame bounds the frames whose border is kept as pairs
+	// (columns and rows must fit the fields).
+	maxPairFrame = pairRowMask
+)
+
+// pairPlot packs a pair of hairline pixels: the first at (row, col) with
+// coverage a0, the second right of it (steep) or below it with coverage a1.
+func pairPlot(row, col int, a0, a1 uint8, steep bool) uint64 {
+	p := uint64(row)<<pairRowShift | uint64(col)<<pairColShift | uint64(a1)<<8 | uint64(a0)
+	if steep {
+		p |= pairSteep
+	}
+	return p
+}
+
+// hairPairs appends to w.hp the pixels of the hairline a-b, as hairPlots
+// computes them for a segment inside frame, as pairs (see pairPlot): the
+// two pixels of one major step, nearest the line along the minor axis,
+// share one entry, which halves the entries to store and to read when they
+// are blended. The segment must lie within frame shrunk by one pixel on
+// every side (as an area's rings lie within its frame, see borderOf), so
+// that both pixels of every step are in the frame; a step that is not (a
+// coordinate that is not finite) is left out. Coverages and blending order
+// are those of hairPlots: the images are the same.
+func (w *worker) hairPairs(frame image.Rectangle, ax, ay, bx, by float64, width float64) {
+	dx, dy := bx-ax, by-ay
+	steep := math.Abs(dy) > math.Abs(dx)
+	if steep {
+		ax, ay, bx, by, dx, dy = ay, ax, by, bx, dy, dx
+	}
+	if dx == 0 {
+		return
+	}
+	if ax > bx {
+		ax, ay, bx, by = bx, by, ax, ay
+		dx, dy = -dx, -dy
+	}
+	slope := dy / dx
+	ink := width * 255 * math.Sqrt(1+slope*slope)
+	ink = min(ink, 255)
+	lo, hi := frame.Min.X, frame.Max.X
+	mlo, mhi := frame.Min.Y, frame.Max.Y
+	var majUnit, minUnit, flag uint64 = 1 << pairColShift, 1 << pairRowShift, 0
+	if steep {
+		lo, hi, mlo, mhi = frame.Min.Y, frame.Max.Y, frame.Min.X, frame.Max.X
+		majUnit, minUnit, flag = 1<<pairRowShift, 1<<pairColShift, pairSteep
+	}
+	const off = 1 << 40         // floor by truncation of positive values
+	i0 := int(ax-0.5+off) - off // ceil(ax-0.5)
+	if float64(i0) < ax-0.5 {
+		i0++
+	}
+	i1 := int(bx-0.5+off) - off // ceil(bx-0.5)
+	if float64(i1) < bx-0.5 {
+		i1++
+	}
+	i0, i1 = max(i0, lo), min(i1, hi)
+	if i0 >= i1 || mhi-mlo < 2 {
+		return
+	}
+	n := len(w.hp)
+	if cap(w.hp)-n < i1-i0 {
+		w.hp = slices.Grow(w.hp, i1-i0)
+	}
+	yy := ay + (float64(i0)+0.5-ax)*slope - 0.5
+	n = wuPairs(w.hp[:n+i1-i0], n, i1-i0, yy, slope, ink, uint64(i0-lo)*majUnit|flag, majUnit, minUnit, mlo, uint(mhi-mlo-1))
+	w.hp = w.hp[:n]
+}
+
+// wuPairs is the loop of hairPairs (see wuPlots, whose coverages it
+// computes): it stores one pair per major step whose first pixel's minor
+// coordinate is below lim (relative to mlo; the second is then in the
+// frame too).
+func wuPairs(hp []uint64, n, steps int, yy, slope, ink float64, maj, majUnit, minUnit uint64, mlo int, lim uint) int {
+	const off = 1 << 40 // floor by truncation of positive values
+	ink0 := uint64(int32(ink + 0.5))
+	for range steps {
+		ri := int(yy+off) - off
+		f := yy - float64(ri)
+		yy += slope
+		a1 := uint64(int32(ink*f + 0.5))
+		a0 := ink0 - a1
+		if m := uint(ri - mlo); m < lim {
+			hp[n] = maj | uint64(m)*minUnit | a1<<8 | a0
+			n++
+		}
+		maj += majUnit
+	}
+	return n
 }
 
 // wuPlots is the loop of hairPlots: it stores from hp[n] on the plots of
@@ -496,12 +598,18 @@ func drawBlocks(dst *image.RGBA, clip image.Rectangle, kb *covBlocks, lut *blend
 
 // blendSeg blends colour lut with coverage seg into the pixels of dst from
 // (x, y) on. Coverage is read 8 bytes at a time and only its nonzero bytes
-// are visited.
+// are visited. The slice expression of the pixels checks their bounds;
+// pixels are then reached through pixAt (every index is below len(seg)),
+// without a check each.
 func blendSeg(dst *image.RGBA, x, y int, seg []uint8, lut *blendLUT) {
 	solid := lut.src[255]
 	opaque := solid>>24 == 255
 	off := dst.PixOffset(x, y)
 	d := dst.Pix[off : off+4*len(seg) : off+4*len(seg)]
+	if len(d) == 0 {
+		return
+	}
+	p0 := unsafe.Pointer(unsafe.SliceData(d))
 	q := 0
 	for ; q+8 <= len(seg); q += 8 {
 		v := le64(seg[q:])
@@ -509,12 +617,11 @@ func blendSeg(dst *image.RGBA, x, y int, seg []uint8, lut *blendLUT) {
 			sh := uint(bits.TrailingZeros64(v)) &^ 7
 			a := uint32(v>>sh) & 0xff
 			v &^= 0xff << sh
-			o := 4 * (q + int(sh>>3))
-			p := d[o : o+4 : o+4]
+			p := pixAt(p0, uint(4*q)+uint(sh>>1))
 			if a == 255 && opaque {
-				binary.LittleEndian.PutUint32(p, solid)
+				binary.LittleEndian.PutUint32(p[:], solid)
 			} else {
-				lut.blend(p, a)
+				lut.blend(p[:], a)
 			}
 		}
 	}
