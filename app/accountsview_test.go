@@ -58,13 +58,13 @@ func TestAccountsViewSample(t *testing.T) {
 	av.set(p, p.Active())
 
 	rows, cols := av.table.Length()
-	if rows != len(p.Accounts) || cols != 12+len(p.CustomFields) {
-		t.Fatalf("table is %d×%d, want %d×%d", rows, cols, len(p.Accounts), 12+len(p.CustomFields))
+	if rows != len(p.Accounts) || cols != 1+13+len(p.CustomFields) { // the tick column, then the data
+		t.Fatalf("table is %d×%d, want %d×%d", rows, cols, len(p.Accounts), 1+13+len(p.CustomFields))
 	}
-	want := []string{"Name", "External ID", "City", "State", "ZIP", "Segment", "Owner", "Beds", "Territory", "County", "Located by", "Location from"}
+	want := []string{"Name", "External ID", "City", "State", "ZIP", "Segment", "Owner", "Beds", "Territory", "Named", "County", "Located by", "Location from"}
 	for i, c := range p.CustomFields {
 		want = append(want, c.Name)
-		if av.columns[12+i].trailing != c.Numeric {
+		if av.columns[13+i].trailing != c.Numeric {
 			t.Errorf("custom field %q right-aligned %v, want %v", c.Name, av.columns[12+i].trailing, c.Numeric)
 		}
 	}
@@ -86,7 +86,7 @@ func TestAccountsViewSample(t *testing.T) {
 	}
 	for col, want := range map[int]string{
 		0: "MASSACHUSETTS GENERAL HOSPITAL", 1: "0007702114", 2: "BOSTON", 3: "MA", 4: "02114",
-		5: "GENERAL ACUTE CARE", 6: "NON-PROFIT", 7: "1,035", 8: "New England", 9: "Suffolk County", 10: "in county",
+		5: "GENERAL ACUTE CARE", 6: "NON-PROFIT", 7: "1,035", 8: "New England", 9: "", 10: "Suffolk County", 11: "in county",
 	} {
 		if got := av.cellText(mgh, col); got != want {
 			t.Errorf("MGH column %q = %q, want %q", av.columns[col].title, got, want)
@@ -154,14 +154,14 @@ func TestAccountsViewCustomFields(t *testing.T) {
 	av := (&Meridian{}).newAccountsView()
 	av.set(p, p.Active())
 
-	if rows, cols := av.table.Length(); rows != 5 || cols != 14 {
-		t.Fatalf("table is %d×%d, want 5×14", rows, cols)
+	if rows, cols := av.table.Length(); rows != 5 || cols != 16 {
+		t.Fatalf("table is %d×%d, want 5×16", rows, cols)
 	}
 	titles := av.columnTitles()
-	if titles[7] != "Revenue" || titles[9] != "County" || titles[11] != "Location from" || titles[12] != "Staff" || titles[13] != "Website" {
+	if titles[7] != "Revenue" || titles[9] != "Named" || titles[10] != "County" || titles[12] != "Location from" || titles[13] != "Staff" || titles[14] != "Website" {
 		t.Errorf("columns %q", titles)
 	}
-	if !av.columns[12].trailing || av.columns[13].trailing || !av.columns[7].trailing || av.columns[0].trailing {
+	if !av.columns[13].trailing || av.columns[14].trailing || !av.columns[7].trailing || av.columns[0].trailing {
 		t.Error("numbers must be right-aligned, text left-aligned")
 	}
 	if av.label.Text != "5 accounts · 2 custom fields" {
@@ -175,7 +175,7 @@ func TestAccountsViewCustomFields(t *testing.T) {
 		{"Echo", "no data", "White space", "", "not located", "", ""},
 	}
 	for row, w := range want {
-		for k, col := range []int{0, 7, 8, 9, 10, 12, 13} {
+		for k, col := range []int{0, 7, 8, 10, 11, 13, 14} {
 			if got := av.cellText(row, col); got != w[k] {
 				t.Errorf("row %d %q = %q, want %q", row, titles[col], got, w[k])
 			}
@@ -205,13 +205,13 @@ func TestAccountsViewCustomFields(t *testing.T) {
 	p2 := customPlan()
 	p2.CustomFields, p2.UnitLevel, p2.PotentialName = nil, "", ""
 	av.set(p2, p2.Active())
-	if _, cols := av.table.Length(); cols != 12 || av.columns[7].title != "Potential" || av.columns[9].title != "Unit" {
+	if _, cols := av.table.Length(); cols != 14 || av.columns[7].title != "Potential" || av.columns[10].title != "Unit" {
 		t.Errorf("%d columns %q", cols, av.columnTitles())
 	}
-	if got := av.cellText(0, 10); got != "in unit" {
+	if got := av.cellText(0, 11); got != "in unit" {
 		t.Errorf("located by %q, want in unit", got)
 	}
-	if got := av.cellText(2, 12); got != "" {
+	if got := av.cellText(2, 13); got != "" {
 		t.Errorf("column past the end shows %q", got)
 	}
 }

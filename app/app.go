@@ -66,6 +66,9 @@ type Meridian struct {
 	rv          *repsView          // the Reps tab
 	cv          *capacityView      // the Capacity tab
 	qv          *quotaView         // the Quotas tab
+	hv          *hierarchyView     // the Hierarchy tab (hierarchy.go)
+	covv        *coverageView      // the Coverage tab (coverage.go)
+	sv          *segmentsView      // the Segments tab and the segment filter
 	// The Scenario menu: its fixed items, then one per scenario.
 	scenarioMenu                     *fyne.Menu
 	copyItem, renameItem, deleteItem *fyne.MenuItem
@@ -136,16 +139,22 @@ func New(a fyne.App) *Meridian {
 
 	m.bv = m.newBalanceView()
 	m.av = m.newAccountsView()
+	m.sv = m.newSegmentsView()
 	m.rv = m.newRepsView()
 	m.cv = m.newCapacityView()
 	m.qv = m.newQuotaView()
+	m.hv = m.newHierarchyView()
+	m.covv = m.newCoverageView()
 	m.tabs = container.NewAppTabs(
-		container.NewTabItem("Territories", container.NewBorder(nil, m.summary, nil, nil, m.table)),
+		container.NewTabItem("Territories", container.NewBorder(m.territoryOpsBar(), m.summary, nil, nil, m.table)),
+		container.NewTabItem("Hierarchy", m.hv.content),
 		container.NewTabItem("Balance", m.bv.content),
 		container.NewTabItem("Accounts", m.av.content),
+		container.NewTabItem("Segments", m.sv.content),
 		container.NewTabItem("Reps", m.rv.content),
 		container.NewTabItem("Capacity", m.cv.content),
-		container.NewTabItem("Quotas", m.qv.content))
+		container.NewTabItem("Quotas", m.qv.content),
+		container.NewTabItem("Coverage", m.covv.content))
 	side := m.sidePane()
 	mapPane := container.NewBorder(m.toolbarRow(), nil, nil, nil,
 		container.NewStack(m.mapWithLegend(), container.NewCenter(m.placeholder)))
@@ -357,7 +366,11 @@ func (m *Meridian) show(s *session) {
 	m.rv.set(s)
 	m.cv.set(s)
 	m.qv.set(s)
-	m.summary.SetText(summaryText(s.plan, s.metrics))
+	m.hv.set(s)
+	m.covv.set(s)
+	m.summary.SetText(segmentSummary(s.metrics, summaryText(s.plan, s.metrics)))
+	m.sv.set(s)
+	m.sv.applyPoints(s, s.derived.seg)
 	m.bv.set(s.plan, s.balance)
 	if !s.balanceQ.same(m.bv.query()) {
 		m.rederive() // the Balance view shows other quantities or targets

@@ -23,6 +23,10 @@ const (
 	byDeviation // the population deviation of the unit's territory, in percent
 )
 
+// byLevel + k colours each unit by its territory's region at hierarchy
+// level k (0 = the top level; see hierarchy.go, levelFills).
+const byLevel colorBy = 100
+
 // colorByNames are the choices of the "Colour by" menu, in colorBy order.
 var colorByNames = []string{"Territory", "Population", "Accounts", "Potential", "Deviation (population)"}
 
@@ -31,6 +35,7 @@ type viewOptions struct {
 	colorBy colorBy
 	method  planner.ClassMethod // choropleth classes
 	classes int                 // number of classes, 0 = defaultClasses
+	level   string              // the level's name when colorBy >= byLevel
 }
 
 const defaultClasses = 5
@@ -70,6 +75,10 @@ type derived struct {
 	// accountOwner is each account's territory ID (0: white space), for
 	// the Accounts tab.
 	accountOwner []int64
+	// coverage is the Coverage tab's report and lists.
+	coverage coverageResult
+	// seg is the active segment filter's members and metrics (segments.go).
+	seg segmentDerived
 }
 
 // derive computes the metrics, outlines and labels of scenario snap of
@@ -79,6 +88,9 @@ type derived struct {
 // writing into them, so p's stay as they were.
 func (s *session) derive(p *planner.Plan, snap *planner.Scenario) derived {
 	d := derived{metrics: planner.ComputeMetrics(p, snap), accountOwner: snap.AccountTerritories(p)}
+	d.coverage = buildCoverage(p, snap)
+	d.seg = s.deriveSegment(p, snap)
+	shown := d.shown() // the labels show the segment's metrics when filtered
 	n := len(snap.Territories)
 	group := territoryRows(p, snap, nil)
 	var all orb.MultiLineString
@@ -107,7 +119,7 @@ func (s *session) derive(p *planner.Plan, snap *planner.Scenario) derived {
 		if !ok {
 			continue
 		}
-		tm := d.metrics.Territories[i]
+		tm := shown.Territories[i]
 		d.labels = append(d.labels, mapview.Label{
 			At:    at,
 			Text:  ellipsis(t.Name, legendNameMax) + "\n" + labelMetric(tm),
@@ -200,6 +212,9 @@ type legendEntry struct {
 // fills returns each unit's fill colour as o says, and the legend entries
 // that explain them. snap is the scenario (or a snapshot), m its metrics.
 func (s *session) fills(o viewOptions, snap *planner.Scenario, m planner.Metrics) ([]color.NRGBA, []legendEntry) {
+	if o.colorBy >= byLevel {
+		return s.levelFills(int(o.colorBy-byLevel), snap, m)
+	}
 	out := make([]color.NRGBA, len(s.plan.Units))
 	if o.colorBy == byTerritory {
 		palette := make([]color.NRGBA, len(snap.Territories))

@@ -259,6 +259,9 @@ func (s *session) snapshot() *planner.Scenario {
 	c := *s.scenario
 	c.Territories = append([]planner.Territory(nil), s.scenario.Territories...)
 	c.Alignment = maps.Clone(s.scenario.Alignment)
+	c.NamedAccounts = maps.Clone(s.scenario.NamedAccounts)
+	c.Regions = append([]planner.Region(nil), s.scenario.Regions...)
+	c.Levels = append([]string(nil), s.scenario.Levels...)
 	return &c
 }
 
@@ -267,6 +270,7 @@ func (s *session) snapshot() *planner.Scenario {
 func (s *session) snapshotPlan() *planner.Plan {
 	p := *s.plan
 	p.Scenarios = append([]planner.Scenario(nil), s.plan.Scenarios...)
+	p.Segments = append([]planner.Segment(nil), s.plan.Segments...)
 	for i := range p.Scenarios {
 		if p.Scenarios[i].ID == s.scenario.ID {
 			p.Scenarios[i] = *s.snapshot()

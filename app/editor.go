@@ -46,6 +46,7 @@ type editor struct {
 	stroke    map[string]int64 // units painted in this stroke: code -> former territory
 	selection []int            // selected units (lasso)
 	ignore    bool             // set while the toolbar is updated from code
+	splitID   int64            // the territory the next drawn line splits (territoryops.go), 0 for none
 }
 
 // newEditor builds the toolbar; wire connects it once the Meridian exists.
@@ -122,7 +123,7 @@ func (m *Meridian) newEditor() *editor {
 
 // options returns the map view options chosen in the toolbar.
 func (e *editor) options() viewOptions {
-	o := viewOptions{colorBy: colorBy(max(0, e.colorBy.SelectedIndex()))}
+	o := viewOptions{colorBy: colorByChoice(e.colorBy.SelectedIndex()), level: e.colorBy.Selected}
 	if e.method.SelectedIndex() == 1 {
 		o.method = planner.EqualInterval
 	}
@@ -146,6 +147,10 @@ func (m *Meridian) wireMap() {
 // setTool switches the map tool; leaving a tool ends its gesture.
 func (m *Meridian) setTool(t mapview.Tool) {
 	m.mapView.SetTool(t)
+	if t != mapview.ToolPolygon {
+		m.ed.splitID = 0 // leaving Draw ends a split by a line
+		m.mapView.OnLine = nil
+	}
 	switch t {
 	case mapview.ToolPaint:
 		if m.ed.activeID == 0 {

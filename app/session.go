@@ -53,6 +53,8 @@ type session struct {
 
 	history history
 	writer  *writer
+
+	seg *segmentState // the active segment filter and segment members (segments.go); shared by copies
 }
 
 // close closes the plan file. An untitled plan that was never edited since
@@ -124,7 +126,7 @@ const edgeGrid = 1e-4
 
 // newSession prepares an open plan for display. It runs off the UI thread.
 func newSession(ctx context.Context, db *sqlite.DB, p *planner.Plan) (*session, error) {
-	s := &session{db: db, plan: p, scenario: p.Active()}
+	s := &session{db: db, plan: p, scenario: p.Active(), seg: &segmentState{}}
 	if s.scenario == nil {
 		return nil, planner.Errorf(planner.EINVALID, "%s has no scenario", db.Path)
 	}

@@ -87,6 +87,9 @@ func legendTitle(o viewOptions, potentialName string) string {
 	case byDeviation:
 		return "Territory population vs mean"
 	}
+	if o.colorBy >= byLevel {
+		return "By " + o.level
+	}
 	return "Territories"
 }
 
@@ -109,7 +112,7 @@ func (m *Meridian) applyFills() {
 // viewChanged is called when the colour mode or classes change.
 func (m *Meridian) viewChanged() {
 	o := m.ed.options()
-	if o.colorBy == byTerritory || o.colorBy == byDeviation { // deviation has fixed classes
+	if o.colorBy == byTerritory || o.colorBy == byDeviation || o.colorBy >= byLevel { // deviation has fixed classes
 		m.ed.method.Disable()
 	} else {
 		m.ed.method.Enable()
@@ -173,7 +176,7 @@ func (m *Meridian) applyBalance(b planner.BalanceReport, q balanceQuery) {
 // applyDerived shows a derive's result. Call on the UI thread.
 func (m *Meridian) applyDerived(d derived) {
 	s := m.session
-	s.derived, s.metrics = d, d.metrics
+	s.derived, s.metrics = d, d.shown()
 	m.mapView.SetOutlines(d.outlines, d.colors, outlineWidth)
 	m.mapView.SetLabels(d.labels)
 	m.table.set(s.metrics, s.plan.PotentialName)
@@ -181,7 +184,10 @@ func (m *Meridian) applyDerived(d derived) {
 	m.rv.set(s)
 	m.cv.set(s)
 	m.qv.set(s)
-	m.summary.SetText(summaryText(s.plan, s.metrics))
+	m.hv.set(s)
+	m.covv.set(s)
+	m.summary.SetText(segmentSummary(s.metrics, summaryText(s.plan, s.metrics)))
+	m.sv.derivedShown(s, d)
 	m.applyFills() // legend metrics, and deviation colours
 	if m.derivedHook != nil {
 		m.derivedHook()
@@ -225,7 +231,8 @@ func (m *Meridian) toolbarRow() fyne.CanvasObject {
 func (m *Meridian) sidePane() fyne.CanvasObject {
 	wide := canvas.NewRectangle(color.Transparent) // room for a scenario's name
 	wide.SetMinSize(fyne.NewSize(260, 0))
-	scenario := container.NewHBox(widget.NewLabel("Scenario:"), container.NewStack(wide, m.ed.scenario))
+	scenario := container.NewHScroll(container.NewHBox(widget.NewLabel("Scenario:"), container.NewStack(wide, m.ed.scenario),
+		widget.NewLabel("Segment:"), m.sv.filterBox())) // scrolls rather than widen the pane
 	return container.NewBorder(scenario, nil, nil, nil, m.tabs)
 }
 

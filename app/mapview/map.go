@@ -115,6 +115,12 @@ type Map struct {
 	// vertex first; clockwise input is reversed). Polygons enclosing less
 	// than MinRingPixels square device pixels are dropped without a call.
 	OnPolygon func(ring orb.Ring)
+	// OnLine, when not nil, turns ToolPolygon into a line tool: the
+	// vertices clicked (at least 2) end with a double click or Enter, and
+	// OnLine gets them as an open polyline in plane units, in the order
+	// drawn (no closing point, consecutive repeats dropped); OnPolygon is
+	// not called. Used to split a territory by a drawn line.
+	OnLine func(line []orb.Point)
 
 	mu         sync.Mutex // guards the fields below up to the UI-only ones
 	sc         *scene

@@ -540,7 +540,11 @@ func (m *Map) polygonTap(pos fyne.Position, double bool) {
 		return
 	}
 	poly := m.ui.poly
-	if len(poly) >= 3 {
+	if m.OnLine != nil && double && len(poly) >= 2 {
+		m.closePolygon()
+		return
+	}
+	if len(poly) >= 3 && m.OnLine == nil {
 		x, y := f.pos(poly[0])
 		if double || math.Hypot(float64(pos.X)-x, float64(pos.Y)-y) <= HandleHitRadius {
 			m.closePolygon()
@@ -564,6 +568,16 @@ func (m *Map) polygonTap(pos fyne.Position, double bool) {
 // closePolygon ends the polygon being drawn and calls OnPolygon (Enter);
 // with fewer than 3 vertices it does nothing.
 func (m *Map) closePolygon() {
+	if m.OnLine != nil {
+		line := cleanRing(m.ui.poly)
+		if len(line) < 2 {
+			return
+		}
+		m.ui.poly = nil
+		m.updateOverlay()
+		m.OnLine(line)
+		return
+	}
 	if len(m.ui.poly) < 3 {
 		return
 	}

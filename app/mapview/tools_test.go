@@ -683,3 +683,47 @@ func TestOverlayDeepZoom(t *testing.T) {
 	}
 	mapview.WaitIdle(t, m)
 }
+
+// With OnLine set, the polygon tool draws a line: two clicks and a double
+// click (or Enter) give the vertices in the order drawn, clockwise or not,
+// and OnPolygon is not called.
+func TestLineTool(t *testing.T) {
+	a, b, c := orb.Point{2, 2}, orb.Point{16, 3}, orb.Point{14, 15}
+	const tol = 1e-4
+	for _, tc := range []struct {
+		name   string
+		clicks []orb.Point
+		enter  bool
+	}{
+		{"double click", []orb.Point{b, a}, false},
+		{"Enter, clockwise", []orb.Point{c, b, a}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, win := gridMap(t, 1)
+			m.SetTool(mapview.ToolPolygon)
+			var lines [][]orb.Point
+			m.OnLine = func(l []orb.Point) { lines = append(lines, l) }
+			m.OnPolygon = func(orb.Ring) { t.Error("OnPolygon called in line mode") }
+			for _, p := range tc.clicks {
+				test.TapAt(m, logicalPos(m, 1, p))
+			}
+			if tc.enter {
+				win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			} else {
+				last := tc.clicks[len(tc.clicks)-1]
+				test.TapAt(m, logicalPos(m, 1, last).AddXY(1, 1)) // the double click's second click
+			}
+			if len(lines) != 1 || len(lines[0]) != len(tc.clicks) {
+				t.Fatalf("OnLine got %v, want %v", lines, tc.clicks)
+			}
+			for i, p := range tc.clicks {
+				if !near(lines[0][i], p, tol) {
+					t.Errorf("vertex %d = %v, want %v", i, lines[0][i], p)
+				}
+			}
+			if m.DrawingPolygon() != nil {
+				t.Errorf("line still drawn: %v", m.DrawingPolygon())
+			}
+		})
+	}
+}
