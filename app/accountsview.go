@@ -436,13 +436,7 @@ func (av *accountsView) setOwners(p *planner.Plan, s *planner.Scenario, owners [
 	av.plan, av.data, av.columns, av.territoryIDs = p, d, d.columns, d.owners
 	av.setChoices(p, s)
 
-	switch n := len(p.Accounts); n {
-	case 0:
-		av.label.SetText(noAccountsText)
-	default:
-		av.label.SetText(plural(n, "account", "accounts") + " · " +
-			plural(len(p.CustomFields), "custom field", "custom fields"))
-	}
+	av.showCount()
 	for i, c := range av.columns {
 		av.table.SetColumnWidth(i+1, c.width)
 	}
@@ -617,7 +611,9 @@ func (av *accountsView) showCount() {
 	if av.order != nil && len(av.order) != n {
 		text = formatCount(float64(len(av.order))) + " of " + text + " shown"
 	}
-	text += " · " + plural(len(av.plan.CustomFields), "custom field", "custom fields")
+	if k := len(av.plan.CustomFields); k > 0 {
+		text += " · " + plural(k, "custom field", "custom fields")
+	}
 	av.label.SetText(text)
 }
 
@@ -860,6 +856,10 @@ func accountColumns(p *planner.Plan, level string) []accountColumn {
 	if strings.TrimSpace(potential) == "" {
 		potential = "Potential"
 	}
+	segment := p.SegmentName // the source's word for it, e.g. "Type"
+	if strings.TrimSpace(segment) == "" {
+		segment = "Segment"
+	}
 	text := func(title string, width float32, f func(a *planner.Account) string) accountColumn {
 		return accountColumn{title: title, width: width, value: func(_ *accountsData, i int) string { return f(&acc[i]) }}
 	}
@@ -869,7 +869,7 @@ func accountColumns(p *planner.Plan, level string) []accountColumn {
 		text("City", 120, func(a *planner.Account) string { return a.City }),
 		text("State", 44, func(a *planner.Account) string { return a.State }),
 		text("ZIP", 56, func(a *planner.Account) string { return a.ZIP }),
-		text("Segment", 150, func(a *planner.Account) string { return a.Segment }),
+		text(segment, 150, func(a *planner.Account) string { return a.Segment }),
 		text("Owner", 120, func(a *planner.Account) string { return a.Owner }),
 		{title: potential, width: 70, trailing: true,
 			value: func(_ *accountsData, i int) string {

@@ -61,7 +61,7 @@ func TestAccountsViewSample(t *testing.T) {
 	if rows != len(p.Accounts) || cols != 1+13+len(p.CustomFields) { // the tick column, then the data
 		t.Fatalf("table is %d×%d, want %d×%d", rows, cols, len(p.Accounts), 1+13+len(p.CustomFields))
 	}
-	want := []string{"Name", "External ID", "City", "State", "ZIP", "Segment", "Owner", "Beds", "Territory", "Named", "County", "Located by", "Location from"}
+	want := []string{"Name", "External ID", "City", "State", "ZIP", "Type", "Owner", "Beds", "Territory", "Named", "County", "Located by", "Location from"}
 	for i, c := range p.CustomFields {
 		want = append(want, c.Name)
 		if av.columns[13+i].trailing != c.Numeric {
@@ -71,7 +71,7 @@ func TestAccountsViewSample(t *testing.T) {
 	if got := av.columnTitles(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("columns %q, want %q", got, want)
 	}
-	if got, wantLabel := av.label.Text, formatCount(float64(len(p.Accounts)))+" accounts · "+plural(len(p.CustomFields), "custom field", "custom fields"); got != wantLabel {
+	if got, wantLabel := av.label.Text, formatCount(float64(len(p.Accounts)))+" accounts"; got != wantLabel {
 		t.Errorf("label %q, want %q", got, wantLabel)
 	}
 

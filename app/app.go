@@ -60,15 +60,18 @@ type Meridian struct {
 	legend      *legend // over the map: what its colours mean
 	undoItem    *fyne.MenuItem
 	redoItem    *fyne.MenuItem
-	tabs        *container.AppTabs // beside the map: Territories, Balance
-	bv          *balanceView       // the Balance tab
-	av          *accountsView      // the Accounts tab
-	rv          *repsView          // the Reps tab
-	cv          *capacityView      // the Capacity tab
-	qv          *quotaView         // the Quotas tab
-	hv          *hierarchyView     // the Hierarchy tab (hierarchy.go)
-	covv        *coverageView      // the Coverage tab (coverage.go)
-	sv          *segmentsView      // the Segments tab and the segment filter
+	// territoryTabs are the Territories tab's own tabs: Metrics,
+	// Hierarchy, Coverage (see showTab).
+	territoryTabs *container.AppTabs
+	tabs          *container.AppTabs // beside the map: Territories, Balance
+	bv            *balanceView       // the Balance tab
+	av            *accountsView      // the Accounts tab
+	rv            *repsView          // the Reps tab
+	cv            *capacityView      // the Capacity tab
+	qv            *quotaView         // the Quotas tab
+	hv            *hierarchyView     // the Hierarchy tab (hierarchy.go)
+	covv          *coverageView      // the Coverage tab (coverage.go)
+	sv            *segmentsView      // the Segments tab and the segment filter
 	// The Scenario menu: its fixed items, then one per scenario.
 	scenarioMenu                     *fyne.Menu
 	copyItem, renameItem, deleteItem *fyne.MenuItem
@@ -145,16 +148,20 @@ func New(a fyne.App) *Meridian {
 	m.qv = m.newQuotaView()
 	m.hv = m.newHierarchyView()
 	m.covv = m.newCoverageView()
-	m.tabs = container.NewAppTabs(
-		container.NewTabItem("Territories", container.NewBorder(m.territoryOpsBar(), m.summary, nil, nil, m.table)),
+	// Territories holds three views of them in tabs of its own, so that
+	// the tab bar beside the map keeps room for all its tabs.
+	m.territoryTabs = container.NewAppTabs(
+		container.NewTabItem("Metrics", container.NewBorder(m.territoryOpsBar(), m.summary, nil, nil, m.table)),
 		container.NewTabItem("Hierarchy", m.hv.content),
+		container.NewTabItem("Coverage", m.covv.content))
+	m.tabs = container.NewAppTabs(
+		container.NewTabItem("Territories", m.territoryTabs),
 		container.NewTabItem("Balance", m.bv.content),
 		container.NewTabItem("Accounts", m.av.content),
 		container.NewTabItem("Segments", m.sv.content),
 		container.NewTabItem("Reps", m.rv.content),
 		container.NewTabItem("Capacity", m.cv.content),
-		container.NewTabItem("Quotas", m.qv.content),
-		container.NewTabItem("Coverage", m.covv.content))
+		container.NewTabItem("Quotas", m.qv.content))
 	side := m.sidePane()
 	mapPane := container.NewBorder(m.toolbarRow(), nil, nil, nil,
 		container.NewStack(m.mapWithLegend(), container.NewCenter(m.placeholder)))

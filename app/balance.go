@@ -403,8 +403,26 @@ func (m *Meridian) setCapacity(id int64, c float64) {
 }
 
 // showBalance brings the Balance tab to the front.
-func (m *Meridian) showBalance() {
-	if m.tabs != nil {
-		m.tabs.SelectIndex(1)
+func (m *Meridian) showBalance() { m.showTab("Balance") }
+
+// showTab brings the tab called name to the front: one of the tabs beside
+// the map, or one of the Territories tab's own (Metrics, Hierarchy,
+// Coverage), with Territories. It does nothing for an unknown name.
+func (m *Meridian) showTab(name string) {
+	if m.tabs == nil {
+		return
+	}
+	for _, item := range m.tabs.Items {
+		if item.Text == name {
+			m.tabs.Select(item)
+			return
+		}
+	}
+	for _, item := range m.territoryTabs.Items {
+		if item.Text == name {
+			m.tabs.SelectIndex(0)
+			m.territoryTabs.Select(item)
+			return
+		}
 	}
 }

@@ -367,7 +367,7 @@ func (m *Meridian) setSelection(sel []int) {
 		}
 		accts += s.unitAccounts[i]
 	}
-	m.ed.selLabel.SetText(fmt.Sprintf("%s selected: %s people, %s accounts.", m.unitsText(len(sel)), formatCount(pop), formatCount(float64(accts))))
+	m.ed.selLabel.SetText(fmt.Sprintf("%s selected: %s people, %s.", m.unitsText(len(sel)), formatCount(pop), plural(accts, "account", "accounts")))
 	m.ed.selBar.Show()
 }
 

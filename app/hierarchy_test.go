@@ -15,11 +15,7 @@ import (
 func showHierarchyTab(t *testing.T, m *Meridian) *hierarchyView {
 	t.Helper()
 	m.tasks.Wait() // the first derive: the test driver runs its fyne.Do on its goroutine
-	for _, item := range m.tabs.Items {
-		if item.Text == "Hierarchy" {
-			m.tabs.Select(item)
-		}
-	}
+	m.showTab("Hierarchy")
 	m.win.Resize(fyne.NewSize(1440, 900))
 	hv := m.hv
 	hv.tree.Refresh()
