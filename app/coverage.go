@@ -326,10 +326,10 @@ func (v *coverageView) jump(k coverageList, id int) {
 	case e.unit >= 0:
 		v.selectUnits(e.unit)
 		if e.unit < len(s.areas) && len(s.areas[e.unit]) > 0 {
-			// The unit fills about a third of the view: its neighbours
-			// show where it lies.
+			// The unit fills about a seventh of the view: its
+			// neighbours and the coast show where it lies.
 			b := s.areas[e.unit].Bound()
-			mv.ZoomTo(b.Pad(max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])))
+			mv.ZoomTo(b.Pad(3 * max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])))
 		}
 		v.note.SetText(e.text + " — selected: the selection bar assigns it to the active territory.")
 	default:

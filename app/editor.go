@@ -360,14 +360,19 @@ func (m *Meridian) setSelection(sel []int) {
 		return
 	}
 	var pop float64
-	var accts int
+	var accts, known int
 	for _, i := range sel {
 		if u := s.plan.Units[i]; u.Population.Known {
 			pop += u.Population.Value
+			known++
 		}
 		accts += s.unitAccounts[i]
 	}
-	m.ed.selLabel.SetText(fmt.Sprintf("%s selected: %s people, %s.", m.unitsText(len(sel)), formatCount(pop), plural(accts, "account", "accounts")))
+	people := formatCount(pop) + " people"
+	if known == 0 {
+		people = "no population data"
+	}
+	m.ed.selLabel.SetText(fmt.Sprintf("%s selected: %s, %s.", m.unitsText(len(sel)), people, plural(accts, "account", "accounts")))
 	m.ed.selBar.Show()
 }
 
