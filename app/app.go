@@ -375,7 +375,7 @@ func (m *Meridian) show(s *session) {
 	m.qv.set(s)
 	m.hv.set(s)
 	m.covv.set(s)
-	m.summary.SetText(segmentSummary(s.metrics, summaryText(s.plan, s.metrics)))
+	m.summary.SetText(segmentSummary(s.plan, s.metrics, summaryText(s.plan, s.metrics)))
 	m.sv.set(s)
 	m.sv.applyPoints(s, s.derived.seg)
 	m.bv.set(s.plan, s.balance)

@@ -228,12 +228,46 @@ func (d *derived) shown() planner.Metrics {
 }
 
 // segmentSummary prefixes the summary below the territory table with the
-// segment its metrics are for, when they are for one.
-func segmentSummary(m planner.Metrics, summary string) string {
+// segment its metrics are for, when they are for one, and with the overlay
+// team's view when the segment has one: the team covers every member on
+// top of the geographic territories that the table shows.
+func segmentSummary(p *planner.Plan, m planner.Metrics, summary string) string {
 	if m.Segment == "" {
 		return summary
 	}
-	return "Segment: " + m.Segment + " (accounts and potential count its members only)\n" + summary
+	out := "Segment: " + m.Segment + " (accounts and potential count its members only)\n"
+	if g := overlaySegment(p, m.Segment); g != nil {
+		potential := p.PotentialName
+		if potential == "" {
+			potential = "potential"
+		}
+		who := "nobody on it yet"
+		if len(g.OverlayReps) > 0 {
+			var names []string
+			for _, id := range g.OverlayReps {
+				if r := p.Rep(id); r != nil {
+					names = append(names, r.Name)
+				}
+			}
+			who = strings.Join(names, ", ")
+		}
+		out += fmt.Sprintf("Overlay view: %s (%s) covers all %s, %s %s, on top of the territories below.\n",
+			g.OverlayTeam, who, plural(m.Total.Accounts, "account", "accounts"), potential, formatCount(m.Total.Potential))
+	}
+	return out + summary
+}
+
+// overlaySegment returns the segment with an overlay team that metrics
+// named name are for (the segment itself, or one of its tiers, "Bed
+// tiers: A"), or nil.
+func overlaySegment(p *planner.Plan, name string) *planner.Segment {
+	for i := range p.Segments {
+		g := &p.Segments[i]
+		if g.OverlayTeam != "" && (name == g.Name || strings.HasPrefix(name, g.Name+": ")) {
+			return g
+		}
+	}
+	return nil
 }
 
 // segmentsView is the Segments tab (the plan's segments with their

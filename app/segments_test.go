@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -246,6 +247,12 @@ func TestSegmentFilterMetrics(t *testing.T) {
 	}
 	if !strings.HasPrefix(m.summary.Text, "Segment: Large acute hospitals") {
 		t.Errorf("summary %q", m.summary.Text)
+	}
+	// Its overlay team's view: every member, on top of the territories.
+	overlay := fmt.Sprintf("Overlay view: Key accounts (nobody on it yet) covers all %s accounts, Beds %s,",
+		formatCount(float64(want.Total.Accounts)), formatCount(want.Total.Potential))
+	if !strings.Contains(m.summary.Text, overlay) {
+		t.Errorf("summary %q lacks %q", m.summary.Text, overlay)
 	}
 	if m.sv.filter.Selected != g.Name || m.av.segment.Selected != g.Name {
 		t.Errorf("filter %q, accounts filter %q", m.sv.filter.Selected, m.av.segment.Selected)

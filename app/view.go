@@ -186,7 +186,7 @@ func (m *Meridian) applyDerived(d derived) {
 	m.qv.set(s)
 	m.hv.set(s)
 	m.covv.set(s)
-	m.summary.SetText(segmentSummary(s.metrics, summaryText(s.plan, s.metrics)))
+	m.summary.SetText(segmentSummary(s.plan, s.metrics, summaryText(s.plan, s.metrics)))
 	m.sv.derivedShown(s, d)
 	m.applyFills() // legend metrics, and deviation colours
 	if m.derivedHook != nil {
