@@ -68,6 +68,7 @@ func (m *Meridian) newHierarchyView() *hierarchyView {
 			r := o.(*hierRow)
 			r.uid = uid
 			r.label.SetText(hv.rowText(uid))
+			r.Refresh() // the indent follows the node's depth
 		})
 	hv.tree.OnSelected = func(uid widget.TreeNodeID) {
 		hv.selected = uid
@@ -440,8 +441,43 @@ type hierRow struct {
 	label *widget.Label
 }
 
-// CreateRenderer draws the row's label.
-func (r *hierRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.label) }
+// hierIndent is how far a tree row moves right per region above it (dp):
+// Fyne's tree shifts leaves past the branches' icons but does not indent
+// nested branches, so an area under a region would line up with it.
+const hierIndent = 24
+
+// CreateRenderer draws the row's label, indented by its depth.
+func (r *hierRow) CreateRenderer() fyne.WidgetRenderer { return &hierRowRenderer{r: r} }
+
+// hierRowRenderer lays out a hierarchy row: its label, indented by the
+// number of regions above the node.
+type hierRowRenderer struct{ r *hierRow }
+
+func (h *hierRowRenderer) indent() float32 {
+	if n := h.r.hv.nodes[h.r.uid]; n != nil {
+		return float32(n.Depth) * hierIndent
+	}
+	return 0
+}
+
+func (h *hierRowRenderer) Layout(size fyne.Size) {
+	x := h.indent()
+	h.r.label.Move(fyne.NewPos(x, 0))
+	h.r.label.Resize(fyne.NewSize(max(size.Width-x, 0), size.Height))
+}
+
+func (h *hierRowRenderer) MinSize() fyne.Size {
+	m := h.r.label.MinSize()
+	return fyne.NewSize(m.Width+h.indent(), m.Height)
+}
+
+func (h *hierRowRenderer) Refresh() {
+	h.Layout(h.r.Size())
+	h.r.label.Refresh()
+}
+
+func (h *hierRowRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{h.r.label} }
+func (h *hierRowRenderer) Destroy()                     {}
 
 // Dragged follows the pointer while the row is dragged.
 func (r *hierRow) Dragged(e *fyne.DragEvent) { r.hv.dragged(r, e) }

@@ -268,3 +268,36 @@ func TestColorByChoice(t *testing.T) {
 		}
 	}
 }
+
+// Rows are indented by the regions above them: an area under West sits
+// one step right of West, and a territory under the area one more step
+// right of a territory directly under a region.
+func TestHierarchyRowIndent(t *testing.T) {
+	m, derived := editingMeridian(t)
+	hv := showHierarchyTab(t, m)
+	if err := hv.addRegion("Coast", 4); err != nil {
+		t.Fatal(err)
+	}
+	settle(m, derived)
+	s := m.session
+	coast := s.scenario.Regions[len(s.scenario.Regions)-1].ID
+	pacific := territoryID(t, s, "Pacific")
+	src := *hv.nodes[nodeUID(planner.NodeTerritory, pacific)]
+	if err := hv.move(&src, coast); err != nil {
+		t.Fatal(err)
+	}
+	settle(m, derived)
+	hv.tree.Refresh()
+	x := map[string]float32{}
+	for r := range hv.rows {
+		if r.uid != "" {
+			x[r.uid] = r.label.Position().X
+		}
+	}
+	west, area := x[nodeUID(planner.NodeRegion, 4)], x[nodeUID(planner.NodeRegion, coast)]
+	under := x[nodeUID(planner.NodeTerritory, pacific)]
+	direct := x[nodeUID(planner.NodeTerritory, territoryID(t, s, "Mountain"))]
+	if area-west != hierIndent || under-direct != hierIndent || west != 0 {
+		t.Errorf("indents: West %v, Coast %v, Mountain %v, Pacific %v", west, area, direct, under)
+	}
+}

@@ -116,3 +116,17 @@ func TestLevels(t *testing.T) {
 		}
 	}
 }
+
+// Members without a tier are counted apart when their metric is unknown:
+// by threshold A ≥ 20, B ≥ 8 on potentials 10, unknown, 30, 5, 7.
+func TestTierNoMetric(t *testing.T) {
+	p := smallPlan()
+	g := &planner.Segment{ID: 1, Name: "All", Tiers: &planner.Tiering{Metric: "Potential", Tiers: []planner.Tier{{Name: "A", Value: 20}, {Name: "B", Value: 8}}}}
+	m, err := p.SegmentMembers(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Members != 5 || m.TierSizes[0] != 1 || m.TierSizes[1] != 1 || m.NoMetric != 1 {
+		t.Errorf("members %d, tiers %v, no metric %d", m.Members, m.TierSizes, m.NoMetric)
+	}
+}

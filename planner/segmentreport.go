@@ -60,7 +60,7 @@ type SegmentLine struct {
 	PotentialMissing int
 	// Tiers splits Accounts and Potential by tier, aligned with
 	// SegmentReport.Tiers; nil when the segment is not tiered. Members
-	// with no tier (unknown metric) are in NoTier.
+	// with no tier (metric unknown, below the last threshold, or beyond the quantile shares) are in NoTier.
 	Tiers  []TierTotals
 	NoTier TierTotals
 }

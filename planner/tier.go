@@ -87,6 +87,11 @@ type Membership struct {
 	Members int
 	// TierSizes[k] counts the accounts in tier k; nil without tiering.
 	TierSizes []int
+	// NoMetric counts the members whose tiering metric is empty or
+	// unknown (they get no tier); the other members without a tier fall
+	// below the last threshold or beyond the listed quantile shares. 0
+	// without tiering.
+	NoMetric int
 }
 
 // SegmentMembers evaluates segment g on p: which accounts satisfy its rule
@@ -153,6 +158,13 @@ func (p *Plan) SegmentMembers(g *Segment) (Membership, error) {
 		return Membership{}, Errorf(EINVALID, "Segment %q: %s", g.Name, ErrorMessage(err))
 	}
 	m.TierSizes = make([]int, len(g.Tiers.Tiers))
+	for i := range p.Accounts {
+		if m.In[i] {
+			if _, ok := metric.value(&p.Accounts[i]); !ok {
+				m.NoMetric++
+			}
+		}
+	}
 	if g.Tiers.ByQuantile {
 		p.tierByQuantile(g.Tiers, metric, &m)
 	} else {

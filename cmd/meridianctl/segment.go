@@ -395,7 +395,7 @@ type SegmentLineOut struct {
 	Accounts  int            `json:"accounts"`
 	Potential float64        `json:"potential"`
 	Tiers     []TierTotalOut `json:"tiers,omitempty"`   // aligned with SegmentReportOut.Tiers
-	NoTier    *TierTotalOut  `json:"no_tier,omitempty"` // members with no tier (unknown metric)
+	NoTier    *TierTotalOut  `json:"no_tier,omitempty"` // members with no tier (metric unknown, below the last threshold or beyond the shares)
 }
 
 // TierTotalOut is one tier's accounts and potential on a line.

@@ -139,8 +139,15 @@ func segmentNote(e *segmentEval) string {
 		parts = append(parts, t.Name+": "+strconv.Itoa(size))
 	}
 	note := "Tier sizes " + strings.Join(parts, ", ")
-	if rest := e.mem.Members - tiered; rest > 0 {
-		note += fmt.Sprintf("; %d with no tier (no %s)", rest, e.g.Tiers.Metric)
+	if n := e.mem.NoMetric; n > 0 {
+		note += fmt.Sprintf("; %d with no tier (no %s)", n, e.g.Tiers.Metric)
+	}
+	if rest := e.mem.Members - tiered - e.mem.NoMetric; rest > 0 {
+		below := "below the last tier"
+		if e.g.Tiers.ByQuantile {
+			below = "beyond the tiers' shares"
+		}
+		note += fmt.Sprintf("; %d with no tier (%s)", rest, below)
 	}
 	return note
 }

@@ -327,7 +327,7 @@ func TestHierarchyAndSegments(t *testing.T) {
 	wantText(t, f, sh, "A3", "Tiered")
 	wantText(t, f, sh, "C3", "By Beds: A ≥ 50, B ≥ 10")
 	wantNumber(t, f, sh, "F3", 6)
-	wantText(t, f, sh, "I3", "Tier sizes A: 2, B: 2; 2 with no tier (no Beds)")
+	wantText(t, f, sh, "I3", "Tier sizes A: 2, B: 2; 1 with no tier (no Beds); 1 with no tier (below the last tier)")
 	// The broken rule: its message, no figures, and no matrix columns.
 	wantText(t, f, sh, "A4", "Broken")
 	for _, c := range []string{"F4", "G4", "H4"} {
