@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +56,8 @@ type segmentEditor struct {
 	suggestions []string
 
 	tierMode *widget.Select
+	// lastMode is tierMode's index before its last change (0: no tiers).
+	lastMode int
 	metric   *widget.Select
 	tierBox  *fyne.Container
 	tiers    []tierRow
@@ -123,7 +126,7 @@ func (m *Meridian) showSegmentEditor(g *planner.Segment) *segmentEditor {
 	builder := container.NewHBox(e.field, e.op, valueBox, and, or)
 
 	numeric := numericFields(p)
-	e.metric = widget.NewSelect(numeric, func(string) { e.validate() })
+	e.metric = widget.NewSelect(numeric, func(string) { e.tiersChanged() })
 	e.tierMode = widget.NewSelect(tierModes, func(string) { e.tierModeChanged() })
 	e.tierBox = container.NewVBox()
 	e.tierMsg = widget.NewLabel("")
@@ -282,7 +285,8 @@ func (e *segmentEditor) ruleChanged() {
 	e.showStatus("Counting…", false)
 	e.validate()
 	plan := e.plan
-	e.m.tasks.Add(1) // done when the check ran, or in stopTimer
+	tiers, _ := e.tiering() // nil when none or not valid yet
+	e.m.tasks.Add(1)        // done when the check ran, or in stopTimer
 	e.timer = time.AfterFunc(ruleCheckDelay, func() {
 		defer e.m.tasks.Done()
 		in, err := plan.MatchRule(r)
@@ -290,6 +294,12 @@ func (e *segmentEditor) ruleChanged() {
 		for _, ok := range in {
 			if ok {
 				n++
+			}
+		}
+		sizes := ""
+		if err == nil && tiers != nil {
+			if ms, terr := plan.SegmentMembers(&planner.Segment{Name: "check", Rule: text, Tiers: tiers}); terr == nil {
+				sizes = tierSizesText(tiers, ms)
 			}
 		}
 		fyne.Do(func() {
@@ -300,11 +310,14 @@ func (e *segmentEditor) ruleChanged() {
 				e.showStatus(planner.ErrorMessage(err), true)
 			} else {
 				e.ruleOK, e.matched = true, n
-				msg := plural(n, "account matches", "accounts match")
+				msg := plural(n, "account matches", "accounts match") + " of " + formatCount(float64(len(plan.Accounts))) + "."
 				if strings.TrimSpace(text) == "" {
-					msg += " (an empty rule keeps every account)"
+					msg = "The rule is empty: every account (" + formatCount(float64(n)) + ") is a member."
 				}
-				e.showStatus(msg+" of "+formatCount(float64(len(plan.Accounts)))+".", false)
+				if sizes != "" {
+					msg += " Tiers: " + sizes + "."
+				}
+				e.showStatus(msg, false)
 			}
 			e.validate()
 			e.doneGen.Store(int64(gen))
@@ -343,21 +356,38 @@ func (e *segmentEditor) segment() (planner.Segment, error) {
 		}
 	}
 	slices.Sort(g.OverlayReps)
-	if i := e.tierMode.SelectedIndex(); i > 0 {
-		t := &planner.Tiering{Metric: e.metric.Selected, ByQuantile: i == 1}
-		for k, row := range e.tiers {
-			v, empty, err := parseAmount(row.value.Text)
-			if err != nil || empty {
-				return g, planner.Errorf(planner.EINVALID, "Tier %d (%s): %q is not a number.", k+1, row.name.Text, row.value.Text)
-			}
-			t.Tiers = append(t.Tiers, planner.Tier{Name: strings.TrimSpace(row.name.Text), Value: v})
-		}
-		if err := planner.CheckTiering(t); err != nil {
-			return g, planner.Errorf(planner.EINVALID, "Tiers: %s.", planner.ErrorMessage(err))
-		}
-		g.Tiers = t
+	t, err := e.tiering()
+	g.Tiers = t
+	return g, err
+}
+
+// tiering returns the tiers the dialog describes (nil for none), or an
+// error that names the tier at fault.
+func (e *segmentEditor) tiering() (*planner.Tiering, error) {
+	i := e.tierMode.SelectedIndex()
+	if i <= 0 {
+		return nil, nil
 	}
-	return g, nil
+	t := &planner.Tiering{Metric: e.metric.Selected, ByQuantile: i == 1}
+	for k, row := range e.tiers {
+		v, empty, err := parseAmount(row.value.Text)
+		if err != nil || empty {
+			return nil, planner.Errorf(planner.EINVALID, "Tier %d (%s): %q is not a number.", k+1, row.name.Text, row.value.Text)
+		}
+		t.Tiers = append(t.Tiers, planner.Tier{Name: strings.TrimSpace(row.name.Text), Value: v})
+	}
+	if err := planner.CheckTiering(t); err != nil {
+		return nil, planner.Errorf(planner.EINVALID, "Tiers: %s.", planner.ErrorMessage(err))
+	}
+	return t, nil
+}
+
+// tiersChanged checks the tiers and counts the members of each again.
+func (e *segmentEditor) tiersChanged() {
+	if e.ok == nil { // still being built
+		return
+	}
+	e.ruleChanged()
 }
 
 // validate shows what is wrong with the name and tiers, and enables OK
@@ -381,14 +411,22 @@ func (e *segmentEditor) validate() {
 }
 
 // tierModeChanged shows or hides the tier rows; choosing tiers on a
-// segment without any fills in A 20 / B 30 / C 50.
+// segment without any fills in A 20 / B 30 / C 50. Switching from
+// quantiles to thresholds turns the shares into the thresholds that split
+// the members the same way (see planner.QuantileThresholds), and back
+// again to 20/30/50 when the values are not shares.
 func (e *segmentEditor) tierModeChanged() {
-	on := e.tierMode.SelectedIndex() > 0
+	mode := e.tierMode.SelectedIndex()
+	on := mode > 0
 	if on && len(e.tiers) == 0 {
 		for _, t := range planner.DefaultTiering("").Tiers {
 			e.addTierRow(t.Name, trimNumber(t.Value))
 		}
 	}
+	if on && mode != e.lastMode && e.lastMode > 0 {
+		e.convertTiers(mode == 1)
+	}
+	e.lastMode = mode
 	if on {
 		e.metric.Enable()
 		e.addTier.Enable()
@@ -401,13 +439,91 @@ func (e *segmentEditor) tierModeChanged() {
 	e.validate()
 }
 
+// convertTiers rewrites the tier values for a switch between quantiles
+// (toQuantile) and thresholds. To thresholds: the values that split the
+// rule's members as the current shares do, when they are valid shares and
+// the rule and metric work. To quantiles: 20/30/50 (or equal shares) when
+// the values are not valid shares.
+func (e *segmentEditor) convertTiers(toQuantile bool) {
+	values := make([]float64, len(e.tiers))
+	for k, row := range e.tiers {
+		v, empty, err := parseAmount(row.value.Text)
+		if err != nil || empty {
+			v = -1
+		}
+		values[k] = v
+	}
+	if toQuantile {
+		t := &planner.Tiering{Metric: e.metric.Selected, ByQuantile: true}
+		for k, row := range e.tiers {
+			t.Tiers = append(t.Tiers, planner.Tier{Name: row.name.Text, Value: values[k]})
+		}
+		if planner.CheckTiering(t) == nil {
+			return
+		}
+		shares := equalShares(len(e.tiers))
+		for k, row := range e.tiers {
+			row.value.SetText(trimNumber(shares[k]))
+		}
+		return
+	}
+	t := &planner.Tiering{Metric: e.metric.Selected, ByQuantile: true}
+	for k, row := range e.tiers {
+		t.Tiers = append(t.Tiers, planner.Tier{Name: strings.TrimSpace(row.name.Text), Value: values[k]})
+	}
+	cuts, err := planner.QuantileThresholds(e.plan, &planner.Segment{Name: "check", Rule: strings.TrimSpace(e.rule.Text), Tiers: t})
+	if err != nil {
+		return // the rule or shares are not valid: the user types thresholds
+	}
+	for k, row := range e.tiers {
+		row.value.SetText(trimNumber(cuts[k]))
+	}
+}
+
+// equalShares returns the quantile shares of n tiers: 20/30/50 for three,
+// else equal shares summing to 100 (the last one takes the rounding).
+func equalShares(n int) []float64 {
+	if n == 3 {
+		return []float64{20, 30, 50}
+	}
+	out := make([]float64, n)
+	sum := 0.0
+	for k := range out {
+		out[k] = math.Floor(100 / float64(n))
+		sum += out[k]
+	}
+	if n > 0 {
+		out[n-1] += 100 - sum
+	}
+	return out
+}
+
+// tierSizesText is the live check's tier sizes: "A 302 · B 452 · C 754",
+// with the members that have no tier.
+func tierSizesText(t *planner.Tiering, ms planner.Membership) string {
+	parts := make([]string, 0, len(t.Tiers)+1)
+	tiered := 0
+	for k, tier := range t.Tiers {
+		n := 0
+		if k < len(ms.TierSizes) {
+			n = ms.TierSizes[k]
+		}
+		tiered += n
+		parts = append(parts, tier.Name+" "+formatCount(float64(n)))
+	}
+	if rest := ms.Members - tiered; rest > 0 {
+		parts = append(parts, formatCount(float64(rest))+" with no tier")
+	}
+	return strings.Join(parts, " · ")
+}
+
 // addTierRow adds a tier line with name and value.
 func (e *segmentEditor) addTierRow(name, value string) {
 	row := tierRow{name: widget.NewEntry(), value: widget.NewEntry()}
 	row.name.SetText(name)
 	row.value.SetText(value)
 	row.name.OnChanged = func(string) { e.validate() }
-	row.value.OnChanged = func(string) { e.validate() }
+	row.value.OnChanged = func(string) { e.tiersChanged() }
 	var remove *widget.Button
 	remove = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
 		for i := range e.tiers {

@@ -382,3 +382,42 @@ func TestRuleClause(t *testing.T) {
 		t.Errorf("appendClause %q", got)
 	}
 }
+
+// The editor counts each tier as the tiers change, and switching from
+// quantiles to thresholds turns the shares into the thresholds that split
+// the members the same way.
+func TestSegmentEditorTiers(t *testing.T) {
+	m, derived := editingMeridian(t)
+	settle(m, derived)
+	p := m.session.plan
+	e := m.showSegmentEditor(p.SegmentNamed("Bed tiers"))
+	waitRuleCheck(t, e, func() {})
+	if e.tierMode.SelectedIndex() != 1 || !strings.HasSuffix(e.status.Text, "Tiers: A 1,315 · B 1,973 · C 3,288 · 570 with no tier.") {
+		t.Fatalf("mode %d, status %q", e.tierMode.SelectedIndex(), e.status.Text)
+	}
+	waitRuleCheck(t, e, func() { e.tierMode.SetSelectedIndex(2) })
+	var got []string
+	for _, row := range e.tiers {
+		got = append(got, row.value.Text)
+	}
+	if strings.Join(got, ",") != "241,80,2" || e.tierMsg.Text != "" || e.ok.Disabled() {
+		t.Fatalf("thresholds %v, message %q", got, e.tierMsg.Text)
+	}
+	g, err := e.segment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := p.SegmentMembers(&g)
+	if want := tierSizesText(g.Tiers, ms); !strings.HasSuffix(e.status.Text, "Tiers: "+want+".") {
+		t.Errorf("status %q, want tiers %q", e.status.Text, want)
+	}
+	// Back to quantiles: thresholds are not shares, so 20/30/50 again.
+	waitRuleCheck(t, e, func() { e.tierMode.SetSelectedIndex(1) })
+	got = got[:0]
+	for _, row := range e.tiers {
+		got = append(got, row.value.Text)
+	}
+	if strings.Join(got, ",") != "20,30,50" {
+		t.Errorf("shares %v", got)
+	}
+}

@@ -267,3 +267,49 @@ func (p *Plan) tierByQuantile(t *Tiering, metric fieldRef, m *Membership) {
 		lo = hi
 	}
 }
+
+// QuantileThresholds returns, for segment g tiered by quantile, the
+// thresholds that split its members the same way: for each tier, the
+// smallest metric value among its members (in the metric's unit), so that
+// a tiering by threshold with these values puts each member with a
+// distinct value in the same tier (members tied with the one at a
+// boundary may move up). A tier with no member takes the threshold of the
+// tier below it (0 for the last tier). It returns the errors of
+// [Plan.SegmentMembers], and an *Error EINVALID when g is not tiered by
+// quantile.
+func QuantileThresholds(p *Plan, g *Segment) ([]float64, error) {
+	if g == nil || g.Tiers == nil || !g.Tiers.ByQuantile {
+		return nil, Errorf(EINVALID, "Thresholds come from a tiering by quantile")
+	}
+	m, err := p.SegmentMembers(g)
+	if err != nil {
+		return nil, err
+	}
+	metric, err := p.tierMetric(g.Tiers.Metric, m.In)
+	if err != nil {
+		return nil, Errorf(EINVALID, "Segment %q: %s", g.Name, ErrorMessage(err))
+	}
+	k := len(g.Tiers.Tiers)
+	low := make([]float64, k)
+	seen := make([]bool, k)
+	for i := range p.Accounts {
+		t := m.Tier[i]
+		if t < 0 {
+			continue
+		}
+		v, ok := metric.value(&p.Accounts[i])
+		if ok && (!seen[t] || v < low[t]) {
+			low[t], seen[t] = v, true
+		}
+	}
+	for t := k - 1; t >= 0; t-- {
+		if !seen[t] {
+			if t == k-1 {
+				low[t] = 0
+			} else {
+				low[t] = low[t+1]
+			}
+		}
+	}
+	return low, nil
+}
