@@ -133,13 +133,13 @@ const usage = `usage:
       list the plan's segments with their members, potential and tier sizes
   meridianctl segment --plan FILE.meridian --name N [--rule "Beds >= 200 and Type = 'GENERAL ACUTE CARE'"]
         [--tiers "A=20,B=30,C=50" --tier-metric Beds --by quantile|threshold] [--overlay-team T]
-        [--delete] [--json]
-      add the segment N, or change it (name case ignored; flags not given are kept), or delete
-      it, and print its members, potential and tier sizes. Rules compare any field, custom
-      fields included (=, !=, <, <=, >, >=, in (...), contains, is empty; and, or, not,
-      parentheses); tiers are the top share in percent by quantile, or lower thresholds of the
-      metric. A rule that does not parse or names an unknown field is refused (status 2)
-      and nothing is written
+        [--overlay-reps "Ann Lee,Bo Chen"] [--delete] [--json]
+      add the segment N (--rule is needed for a new one; --rule "" selects every account), or
+      change it (name case ignored; flags not given are kept), or delete it, and print its
+      members, potential and tier sizes. Rules compare any field, custom fields included (=,
+      !=, <, <=, >, >=, in (...), contains, is empty; and, or, not, parentheses); tiers are the
+      top share in percent by quantile, or lower thresholds of the metric. A rule, tiers or
+      reps that are refused give status 2, and nothing is written
   meridianctl coverage --plan FILE.meridian [--scenario NAME] [--json]
       what nobody covers or two territories claim: unassigned units, accounts in white space
       or in no unit, territories without a rep, accounts claimed twice, named accounts, and

@@ -38,6 +38,7 @@ type segmentArgs struct {
 	tierMetric     string   // --tier-metric
 	by             string   // --by threshold|quantile
 	overlayTeam    string   // --overlay-team; "" removes it
+	overlayReps    string   // --overlay-reps "Ann Lee,bob@example.com"; "" removes them
 	delete         bool     // --delete
 	segment        string   // --segment (report)
 	asJSON         bool
@@ -50,6 +51,7 @@ func (sa *segmentArgs) register(fs *flag.FlagSet) {
 	fs.StringVar(&sa.tierMetric, "tier-metric", "", "what tiers rank members by: Potential (the plan's potential) or a numeric custom field (segment; default potential)")
 	fs.StringVar(&sa.by, "by", "", "how tier values are read: quantile (default) or threshold (segment)")
 	fs.StringVar(&sa.overlayTeam, "overlay-team", "", `overlay team that covers the segment; "" for none (segment)`)
+	fs.StringVar(&sa.overlayReps, "overlay-reps", "", `the overlay team's reps, by name or email, separated by commas; "" for none (segment)`)
 	fs.BoolVar(&sa.delete, "delete", false, "delete the segment named by --name (segment)")
 	fs.StringVar(&sa.segment, "segment", "", "report one segment's accounts and potential per territory, by name (report)")
 }
@@ -157,13 +159,31 @@ func buildSegment(p *planner.Plan, g planner.Segment, isNew bool, sa segmentArgs
 	if sa.given["overlay-team"] {
 		g.OverlayTeam = strings.TrimSpace(sa.overlayTeam)
 	}
+	if sa.given["overlay-reps"] {
+		g.OverlayReps = nil
+		for _, who := range strings.Split(sa.overlayReps, ",") {
+			if strings.TrimSpace(who) == "" {
+				continue
+			}
+			r, err := findRep(p, strings.TrimSpace(who))
+			if err != nil {
+				return g, refusedError{fmt.Errorf("--overlay-reps: %s", strings.TrimPrefix(err.Error(), "--reps: "))}
+			}
+			if !slices.Contains(g.OverlayReps, r.ID) {
+				g.OverlayReps = append(g.OverlayReps, r.ID)
+			}
+		}
+		if len(g.OverlayReps) > 0 && g.OverlayTeam == "" {
+			return g, refusedError{fmt.Errorf("--overlay-reps: name the team too, with --overlay-team")}
+		}
+	}
 	if sa.given["tiers"] {
 		if strings.TrimSpace(sa.tiers) == "" {
 			g.Tiers = nil
 		} else {
 			tiers, err := parseTiers(sa.tiers)
 			if err != nil {
-				return g, err
+				return g, refusedError{err}
 			}
 			t := &planner.Tiering{ByQuantile: true, Tiers: tiers}
 			if g.Tiers != nil {
@@ -173,7 +193,7 @@ func buildSegment(p *planner.Plan, g planner.Segment, isNew bool, sa segmentArgs
 		}
 	}
 	if (sa.given["tier-metric"] || sa.given["by"]) && g.Tiers == nil {
-		return g, fmt.Errorf("--tier-metric and --by need tiers: give --tiers too")
+		return g, refusedError{fmt.Errorf("--tier-metric and --by need tiers: give --tiers too")}
 	}
 	if g.Tiers != nil {
 		if sa.given["tier-metric"] {
@@ -192,11 +212,11 @@ func buildSegment(p *planner.Plan, g planner.Segment, isNew bool, sa segmentArgs
 			case "threshold":
 				g.Tiers.ByQuantile = false
 			default:
-				return g, fmt.Errorf("--by %q: give quantile or threshold", sa.by)
+				return g, refusedError{fmt.Errorf("--by %q: give quantile or threshold", sa.by)}
 			}
 		}
 		if err := planner.CheckTiering(g.Tiers); err != nil {
-			return g, fmt.Errorf("segment %q: %s", g.Name, planner.ErrorMessage(err))
+			return g, refusedError{fmt.Errorf("segment %q: %s", g.Name, planner.ErrorMessage(err))}
 		}
 	}
 	rule, err := planner.ParseRule(g.Rule)
@@ -207,7 +227,7 @@ func buildSegment(p *planner.Plan, g planner.Segment, isNew bool, sa segmentArgs
 		return g, refusedError{planner.Errorf(planner.EINVALID, "Segment %q: %s", g.Name, planner.ErrorMessage(err))} // a field p lacks
 	}
 	if _, err := p.SegmentMembers(&g); err != nil {
-		return g, err // the tiering's metric
+		return g, refusedError{err} // the tiering's metric
 	}
 	return g, nil
 }
@@ -216,8 +236,11 @@ func buildSegment(p *planner.Plan, g planner.Segment, isNew bool, sa segmentArgs
 // deletes the segment named sa.name (case-insensitive) and prints its
 // members. Nothing is written when the rule or tiers are refused.
 func cmdSegment(ctx context.Context, sa segmentArgs, stdout io.Writer) error {
+	if sa.given["name"] && strings.TrimSpace(sa.name) == "" {
+		return refusedError{fmt.Errorf("--name is empty: give the segment's name")}
+	}
 	if sa.name == "" {
-		if sa.delete || len(sa.rules) > 0 || sa.given["tiers"] || sa.given["overlay-team"] {
+		if sa.delete || len(sa.rules) > 0 || sa.given["tiers"] || sa.given["overlay-team"] || sa.given["overlay-reps"] {
 			return fmt.Errorf("segment needs --name N to add, change or delete a segment")
 		}
 		p, _, err := load(ctx, sa.plan, "")
@@ -242,6 +265,9 @@ func cmdSegment(ctx context.Context, sa segmentArgs, stdout io.Writer) error {
 	at := slices.IndexFunc(segments, func(g planner.Segment) bool { return planner.SameScenarioName(g.Name, sa.name) })
 	out := SegmentOut{Plan: p.Name, PotentialName: p.PotentialName}
 	if sa.delete {
+		if len(sa.rules) > 0 || sa.given["tiers"] || sa.given["overlay-team"] || sa.given["overlay-reps"] {
+			return refusedError{fmt.Errorf("--delete takes only --name: drop the other segment flags")}
+		}
 		if at < 0 {
 			return planner.Errorf(planner.ENOTFOUND, "The plan has no segment %q (it has: %s)", sa.name, segmentNames(p))
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,9 +85,19 @@ func TestSegmentCommand(t *testing.T) {
 	if n := len(loadPlan(t, plan).Segments); n != 3 {
 		t.Errorf("after refused rules the plan has %d segments", n)
 	}
-	// Bad tiers: status 1, nothing written.
-	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "Big acute", "--tiers", "A=80,B=30"); code != 1 || !strings.Contains(errOut, "100%") {
+	// Bad tiers, unknown overlay reps, a blank name, --delete with a
+	// rule: refused (status 2), nothing written.
+	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "Big acute", "--tiers", "A=80,B=30"); code != 2 || !strings.Contains(errOut, "100%") {
 		t.Errorf("tiers over 100%%: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "Big acute", "--overlay-team", "Key", "--overlay-reps", "Nobody Smith"); code != 2 || !strings.Contains(errOut, "Nobody Smith") {
+		t.Errorf("unknown overlay rep: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "   ", "--rule", "Beds > 3"); code != 2 || !strings.Contains(errOut, "--name is empty") {
+		t.Errorf("blank name: %d %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "Big acute", "--delete", "--rule", "Beds > 3"); code != 2 || !strings.Contains(errOut, "--delete takes only --name") {
+		t.Errorf("delete with a rule: %d %q", code, errOut)
 	}
 	if code, _, errOut := ctl(t, "segment", "--plan", plan, "--name", "New one"); code != 1 || !strings.Contains(errOut, "--rule") {
 		t.Errorf("new segment without a rule: %d %q", code, errOut)
@@ -187,4 +198,32 @@ func TestReportSegment(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// --overlay-reps names the overlay team's reps by name or email; the
+// report's overlay view lists them.
+func TestSegmentOverlayReps(t *testing.T) {
+	plan := segmentSamplePlan(t)
+	csv := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(csv, []byte("Name,Email\nAnn Lee,ann@example.com\nBen Ross,ben@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := ctl(t, "reps", "import", "--plan", plan, "--file", csv); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := ctl(t, "segment", "--plan", plan, "--name", "Large acute hospitals", "--overlay-reps", "ann lee, BEN@example.com", "--json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var got SegmentOut
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Segment == nil || strings.Join(got.Segment.OverlayReps, "|") != "Ann Lee|Ben Ross" || got.Segment.OverlayTeam != "Key accounts" {
+		t.Fatalf("segment %+v", got.Segment)
+	}
+	p := loadPlan(t, plan)
+	if g := p.SegmentNamed("Large acute hospitals"); g == nil || len(g.OverlayReps) != 2 {
+		t.Errorf("stored %+v", g)
+	}
 }
