@@ -215,6 +215,15 @@ func GuessMapping(header []string) Mapping {
 		m[FieldLatitude], m[FieldLongitude] = -1, -1 // half a location is none
 	}
 	if m[FieldPotential] < 0 {
+		// Meridian's own workbook heads it "Potential (Beds)".
+		for i, n := range norm {
+			if !taken[i] && strings.HasPrefix(n, "potential") {
+				m[FieldPotential], taken[i] = i, true
+				break
+			}
+		}
+	}
+	if m[FieldPotential] < 0 {
 		if m[FieldRevenue] >= 0 {
 			m[FieldPotential] = m[FieldRevenue]
 		} else if m[FieldEmployees] >= 0 {

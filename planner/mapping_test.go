@@ -155,3 +155,14 @@ func TestMappingCheck(t *testing.T) {
 		t.Errorf("FieldsOf(0) = %v", got)
 	}
 }
+
+// Meridian's own Accounts sheet reads back: "Potential (Beds)" is the
+// potential.
+func TestGuessMapping_MeridianWorkbook(t *testing.T) {
+	header := []string{"External ID", "Name", "Address", "City", "State", "ZIP", "Longitude", "Latitude",
+		"Segment", "Owner", "Potential (Beds)", "Unit code", "Unit name", "Parent", "Region", "Territory", "Named", "Placement", "Located by"}
+	m := planner.GuessMapping(header)
+	if m[planner.FieldPotential] != 10 || m[planner.FieldSegment] != 8 || m[planner.FieldLatitude] != 7 || m[planner.FieldExternalID] != 0 {
+		t.Errorf("mapping %v", m)
+	}
+}
