@@ -312,9 +312,20 @@ var segmentColumns = []struct {
 	width    float32
 	trailing bool
 }{
-	{"Name", 170, false}, {"Rule", 300, false}, {"Members", 70, true}, {"Potential", 90, true},
-	{"Tiers", 230, false}, {"Overlay team", 160, false},
+	{"Name", 170, false}, {"Members", 70, true}, {"Potential", 90, true},
+	{"Tiers", 230, false}, {"Overlay team", 160, false}, {"Rule", 420, false},
 }
+
+// Columns of the Segments table, in segmentColumns order (the rule, the
+// longest, last).
+const (
+	segColName = iota
+	segColMembers
+	segColPotential
+	segColTiers
+	segColOverlay
+	segColRule
+)
 
 // newSegmentsView builds the Segments tab and the segment filter. Call on
 // the UI thread.
@@ -332,7 +343,7 @@ func (m *Meridian) newSegmentsView() *segmentsView {
 				c := segmentColumns[id.Col]
 				text.Text = fitText(s, c.width-2*theme.Padding(), text.TextSize, text.TextStyle)
 				text.Alignment = alignment(c.trailing)
-				if id.Col == 2 && v.rows[id.Row].error != "" {
+				if id.Col == segColMembers && v.rows[id.Row].error != "" {
 					text.Color = theme.Color(theme.ColorNameError)
 				}
 			}
@@ -343,6 +354,9 @@ func (m *Meridian) newSegmentsView() *segmentsView {
 			return columnHeader{}, false
 		}
 		c := segmentColumns[col]
+		if s := v.m.session; col == segColPotential && s != nil && s.plan.PotentialName != "" {
+			c.title = s.plan.PotentialName // e.g. "Beds"
+		}
 		return columnHeader{c.title, c.width, c.trailing}, true
 	})
 	for i, c := range segmentColumns {
@@ -400,26 +414,26 @@ func (v *segmentsView) cell(row, col int) string {
 	}
 	r := &v.rows[row]
 	switch col {
-	case 0:
+	case segColName:
 		return r.seg.Name
-	case 1:
+	case segColRule:
 		if strings.TrimSpace(r.seg.Rule) == "" {
 			return "(every account)"
 		}
 		return r.seg.Rule
-	case 2:
+	case segColMembers:
 		if r.error != "" {
 			return "error"
 		}
 		return r.members
-	case 3:
+	case segColPotential:
 		return r.potential
-	case 4:
+	case segColTiers:
 		if r.error != "" {
 			return r.error
 		}
 		return r.tiers
-	case 5:
+	case segColOverlay:
 		if r.seg.OverlayTeam == "" {
 			return ""
 		}

@@ -98,7 +98,7 @@ func TestSegmentEditorNew(t *testing.T) {
 	if got := m.sv.cell(2, 0); got != "Large children's hospitals" {
 		t.Errorf("Segments row 3 name %q", got)
 	}
-	if got := m.sv.cell(2, 2); got != formatCount(float64(want)) {
+	if got := m.sv.cell(2, segColMembers); got != formatCount(float64(want)) {
 		t.Errorf("Segments row 3 members %q, want %d", got, want)
 	}
 
@@ -307,14 +307,14 @@ func TestSegmentsDuplicateDelete(t *testing.T) {
 	settle(m, derived)
 	p := m.session.plan
 	m.tasks.Wait()
-	if got := m.sv.cell(1, 4); !strings.HasPrefix(got, "A ") || strings.Count(got, " · ") != 2 {
+	if got := m.sv.cell(1, segColTiers); !strings.HasPrefix(got, "A ") || strings.Count(got, " · ") != 2 {
 		t.Errorf("Bed tiers sizes %q", got)
 	}
 	ms, _ := p.SegmentMembers(p.SegmentNamed("Bed tiers"))
-	if want := "A " + formatCount(float64(ms.TierSizes[0])) + " · B " + formatCount(float64(ms.TierSizes[1])) + " · C " + formatCount(float64(ms.TierSizes[2])); m.sv.cell(1, 4) != want {
-		t.Errorf("Bed tiers %q, want %q", m.sv.cell(1, 4), want)
+	if want := "A " + formatCount(float64(ms.TierSizes[0])) + " · B " + formatCount(float64(ms.TierSizes[1])) + " · C " + formatCount(float64(ms.TierSizes[2])); m.sv.cell(1, segColTiers) != want {
+		t.Errorf("Bed tiers %q, want %q", m.sv.cell(1, segColTiers), want)
 	}
-	if got := m.sv.cell(0, 5); got != "Key accounts (0 reps)" {
+	if got := m.sv.cell(0, segColOverlay); got != "Key accounts (0 reps)" {
 		t.Errorf("overlay %q", got)
 	}
 	m.sv.selectRow(0)
