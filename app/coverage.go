@@ -238,7 +238,16 @@ func coverageEntries(p *planner.Plan, s *planner.Scenario, r *planner.CoverageRe
 		if u.ParentName != "" {
 			text += ", " + u.ParentName
 		}
-		text += fmt.Sprintf(" (%s) · %s · %s %s", u.Code, accountsCount(u.Accounts), formatCount(u.Potential), pot)
+		text += fmt.Sprintf(" (%s) · %s", u.Code, accountsCount(u.Accounts))
+		switch {
+		case u.Accounts > 0 && u.PotentialMissing == u.Accounts:
+			text += " · no " + pot + " data"
+		case u.Accounts > 0:
+			text += " · " + formatCount(u.Potential) + " " + pot
+			if u.PotentialMissing > 0 {
+				text += fmt.Sprintf(" (%d without)", u.PotentialMissing)
+			}
+		}
 		out[listUnassignedUnits] = append(out[listUnassignedUnits], coverageEntry{text: text, unit: u.Index, account: -1})
 	}
 	for _, a := range r.WhiteSpaceAccounts {

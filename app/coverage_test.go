@@ -62,6 +62,12 @@ func TestCoverageTab(t *testing.T) {
 				first = id
 			}
 		}
+		switch u.Code {
+		case "72001", "72009": // no account; one hospital with unknown beds
+			if want := map[string]string{"72001": "Adjuntas, Puerto Rico (72001) · 0 accounts", "72009": "Aibonito, Puerto Rico (72009) · 1 account · no Beds data"}[u.Code]; e.text != want {
+				t.Errorf("entry %q, want %q", e.text, want)
+			}
+		}
 		if _, ok := s.scenario.Alignment[u.Code]; ok {
 			t.Errorf("listed unit %s is aligned", u.Code)
 		}
