@@ -297,6 +297,7 @@ func (e *segmentEditor) ruleChanged() {
 			}
 		}
 		sizes := ""
+		warnings := plan.RuleWarnings(r)
 		if err == nil && tiers != nil {
 			if ms, terr := plan.SegmentMembers(&planner.Segment{Name: "check", Rule: text, Tiers: tiers}); terr == nil {
 				sizes = tierSizesText(tiers, ms)
@@ -317,7 +318,14 @@ func (e *segmentEditor) ruleChanged() {
 				if sizes != "" {
 					msg += " Tiers: " + sizes + "."
 				}
+				for _, w := range warnings {
+					msg += "\nCheck: " + w + "."
+				}
 				e.showStatus(msg, false)
+				if len(warnings) > 0 { // legal, so OK stays enabled
+					e.status.Importance = widget.WarningImportance
+					e.status.Refresh()
+				}
 			}
 			e.validate()
 			e.doneGen.Store(int64(gen))

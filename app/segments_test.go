@@ -421,3 +421,15 @@ func TestSegmentEditorTiers(t *testing.T) {
 		t.Errorf("shares %v", got)
 	}
 }
+
+// A legal rule that looks wrong keeps OK enabled and says what to check.
+func TestSegmentEditorWarning(t *testing.T) {
+	m, derived := editingMeridian(t)
+	settle(m, derived)
+	e := m.showSegmentEditor(nil)
+	e.name.SetText("Odd")
+	waitRuleCheck(t, e, func() { e.rule.SetText("Beds > abc") })
+	if !strings.Contains(e.status.Text, `Check: Beds holds numbers, and "abc" is not one`) || e.status.Importance != widget.WarningImportance || e.ok.Disabled() {
+		t.Errorf("status %q (importance %v), OK disabled %v", e.status.Text, e.status.Importance, e.ok.Disabled())
+	}
+}

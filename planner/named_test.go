@@ -130,3 +130,28 @@ func TestTierNoMetric(t *testing.T) {
 		t.Errorf("members %d, tiers %v, no metric %d", m.Members, m.TierSizes, m.NoMetric)
 	}
 }
+
+func TestRuleWarnings(t *testing.T) {
+	p := smallPlan()
+	p.SegmentName = "Type"
+	p.CustomFields = []planner.CustomField{{Name: "Employees", Numeric: true}, {Name: "Notes"}}
+	for rule, want := range map[string]int{
+		"Beds > 5 and Type = 'X'":                0,
+		"Beds > abc":                             1,
+		"Type > 5 or Employees in (3, many)":     2,
+		"Notes > 5 and ZIP > 30000 and Name = 1": 0,
+		"":                                       0,
+	} {
+		r, err := planner.ParseRule(rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.RuleWarnings(r); len(got) != want {
+			t.Errorf("%q: %q, want %d warnings", rule, got, want)
+		}
+	}
+	r, _ := planner.ParseRule("Beds > abc")
+	if got := p.RuleWarnings(r); got[0] != `Beds holds numbers, and "abc" is not one: Beds > 'abc' matches no account with a value` {
+		t.Errorf("%q", got[0])
+	}
+}

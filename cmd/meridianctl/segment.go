@@ -65,6 +65,9 @@ type SegmentOut struct {
 	Action        string           `json:"action"`             // added, replaced, deleted, or list (without --name)
 	Segment       *SegmentSummary  `json:"segment,omitempty"`  // with --name
 	Segments      []SegmentSummary `json:"segments,omitempty"` // the list (without --name)
+	// Warnings say what looks wrong, though legal, in the segment's rule
+	// (planner.Plan.RuleWarnings), e.g. Beds compared with a word.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SegmentSummary is one segment with its members on the plan.
@@ -302,6 +305,9 @@ func cmdSegment(ctx context.Context, sa segmentArgs, stdout io.Writer) error {
 		}
 		gs := segmentSummary(p, &g)
 		out.Segment = &gs
+		if r, err := planner.ParseRule(g.Rule); err == nil {
+			out.Warnings = p.RuleWarnings(r)
+		}
 	}
 	if err := db.Apply(ctx, sqlite.SetSegmentsEdit(segments)); err != nil {
 		return err
@@ -351,6 +357,9 @@ func writeSegmentText(w io.Writer, p *planner.Plan, out SegmentOut) error {
 	g := out.Segment
 	if g == nil {
 		return nil
+	}
+	for _, warn := range out.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
 	rule := g.Rule
 	if rule == "" {

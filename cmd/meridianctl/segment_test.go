@@ -227,3 +227,12 @@ func TestSegmentOverlayReps(t *testing.T) {
 		t.Errorf("stored %+v", g)
 	}
 }
+
+// A rule that is legal but looks wrong is stored with a warning.
+func TestSegmentRuleWarning(t *testing.T) {
+	plan := segmentSamplePlan(t)
+	code, out, errOut := ctl(t, "segment", "--plan", plan, "--name", "Odd", "--rule", "Beds > abc")
+	if code != 0 || !strings.Contains(out, `warning: Beds holds numbers, and "abc" is not one`) {
+		t.Errorf("%d %q %q", code, out, errOut)
+	}
+}
