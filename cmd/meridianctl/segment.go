@@ -65,6 +65,9 @@ type SegmentOut struct {
 	Action        string           `json:"action"`             // added, replaced, deleted, or list (without --name)
 	Segment       *SegmentSummary  `json:"segment,omitempty"`  // with --name
 	Segments      []SegmentSummary `json:"segments,omitempty"` // the list (without --name)
+	// RenamedFrom is the segment's name before a change that spelled it
+	// differently (--name matches ignoring case); "" when unchanged.
+	RenamedFrom string `json:"renamed_from,omitempty"`
 	// Warnings say what looks wrong, though legal, in the segment's rule
 	// (planner.Plan.RuleWarnings), e.g. Beds compared with a word.
 	Warnings []string `json:"warnings,omitempty"`
@@ -286,8 +289,11 @@ func cmdSegment(ctx context.Context, sa segmentArgs, stdout io.Writer) error {
 				t.Tiers = slices.Clone(t.Tiers)
 				g.Tiers = &t
 			}
-			g.Name = strings.TrimSpace(sa.name) // the case as typed now
 			out.Action = "replaced"
+			if old := g.Name; old != strings.TrimSpace(sa.name) {
+				out.RenamedFrom = old // names match ignoring case
+			}
+			g.Name = strings.TrimSpace(sa.name) // the case as typed now
 		} else {
 			g = planner.Segment{ID: 1, Name: strings.TrimSpace(sa.name)}
 			for _, h := range segments {
@@ -365,7 +371,11 @@ func writeSegmentText(w io.Writer, p *planner.Plan, out SegmentOut) error {
 	if rule == "" {
 		rule = "(every account)"
 	}
-	fmt.Fprintf(w, "%s segment %q: %s\n", out.Action, g.Name, rule)
+	was := ""
+	if out.RenamedFrom != "" {
+		was = fmt.Sprintf(" (was %q)", out.RenamedFrom)
+	}
+	fmt.Fprintf(w, "%s segment %q%s: %s\n", out.Action, g.Name, was, rule)
 	if out.Action == "deleted" {
 		return nil
 	}

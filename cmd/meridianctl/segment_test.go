@@ -105,7 +105,7 @@ func TestSegmentCommand(t *testing.T) {
 
 	// A change keeps the rule and tiers, by threshold now.
 	code, out, errOut = ctl(t, "segment", "--plan", plan, "--name", "BIG ACUTE", "--overlay-team", "Key", "--by", "threshold", "--tiers", "A=500,B=300,C=0")
-	if code != 0 || !strings.Contains(out, "replaced segment \"BIG ACUTE\"") || !strings.Contains(out, "overlay team Key: nobody yet") ||
+	if code != 0 || !strings.Contains(out, `replaced segment "BIG ACUTE" (was "Big acute")`) || !strings.Contains(out, "overlay team Key: nobody yet") ||
 		!strings.Contains(out, "tiers by Beds (threshold)") {
 		t.Fatalf("replace: %d %q %q", code, out, errOut)
 	}
