@@ -546,10 +546,22 @@ func (av *accountsView) searchChanged() {
 		av.refilter()
 		return
 	}
-	if av.searchTimer != nil {
-		av.searchTimer.Stop()
+	m := av.m
+	if av.searchTimer != nil && av.searchTimer.Stop() && m != nil {
+		m.tasks.Done() // the stopped timer's
 	}
-	av.searchTimer = time.AfterFunc(searchDelay, func() { fyne.Do(av.refilter) })
+	if m != nil {
+		m.tasks.Add(1) // tests wait for the search to be applied
+	}
+	av.searchTimer = time.AfterFunc(searchDelay, func() {
+		if m != nil {
+			defer m.tasks.Done()
+			if m.quitting.Load() {
+				return
+			}
+		}
+		fyne.Do(av.refilter)
+	})
 }
 
 // refilter applies the controls' filters and sort: on the UI thread up to
