@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
+	"slices"
 )
 
 // transformArea appends the rings of area i, simplified for the zoom level
@@ -24,17 +25,18 @@ func (w *worker) transformArea(job *renderJob, i int) {
 }
 
 // appendItem appends the rings of a simplified area, transformed by t, to
-// w.xy and w.edge, and their ends to w.tmpRings.
+// w.xy, and their ends to w.tmpRings. (Their edge flags are it.edge: vertex
+// k of the item is w.xy[start+2k:] with start the length of w.xy before.)
 func (w *worker) appendItem(it *simpItem, t xform) {
-	prev := int32(0)
+	n := len(w.xy)
+	w.xy = slices.Grow(w.xy, 2*len(it.pts))[:n+2*len(it.pts)]
+	xy := w.xy[n:]
+	for k, p := range it.pts {
+		d := xy[2*k : 2*k+2 : 2*k+2]
+		d[0], d[1] = float32(p[0]*t.s+t.tx), float32(t.ty-p[1]*t.s)
+	}
 	for _, end := range it.ends {
-		for k := prev; k < end; k++ {
-			p := it.pts[k]
-			w.xy = append(w.xy, float32(p[0]*t.s+t.tx), float32(t.ty-p[1]*t.s))
-		}
-		w.edge = append(w.edge, it.edge[prev:end]...)
-		w.tmpRings = append(w.tmpRings, int32(len(w.xy)))
-		prev = end
+		w.tmpRings = append(w.tmpRings, int32(n+2*int(end)))
 	}
 }
 

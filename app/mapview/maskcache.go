@@ -100,10 +100,12 @@ func (c *phaseCache[E]) acquire(k cacheKey, fx, fy float64) (float64, float64, u
 	c.gen++
 	c.key, c.fx, c.fy = k, fx, fy
 	if cap(c.entries) >= k.n {
+		// Plain stores (a clear) rather than one atomic store per entry:
+		// no render uses the cache (users is 0), and those that will
+		// acquire it under c.mu. (A render runs this before its workers
+		// take strips: 3,231 atomic stores took about 15 µs.)
 		c.entries = c.entries[:k.n]
-		for i := range c.entries {
-			c.entries[i].Store(nil)
-		}
+		clear(c.entries)
 	} else {
 		c.entries = make([]atomic.Pointer[E], k.n)
 	}
@@ -157,10 +159,12 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 	if e := c.entries[i].Load(); e != nil {
 		return e
 	}
-	_, _, start, startEdge, ox, oy, mw, mh := w.areaPixels(job, i)
+	it, _, start, startEdge, ox, oy, mw, mh := w.areaPixels(job, i)
 	defer w.releasePixels(start, startEdge)
 	n := mw * mh
-	if mw <= 0 || mh <= 0 || mw > maxMaskWidth || n > maxCachedMaskPx || c.bytes.Add(int64(n+8*mh)) > maxCacheBytes {
+	ar := &w.arenas[slotAreas]
+	ar.sync(c, job.masksGen)
+	if mw <= 0 || mh <= 0 || mw > maxMaskWidth || n > maxCachedMaskPx || !ar.charge(&c.bytes, int64(n+8*mh)) {
 		return nil
 	}
 	w.r.Reset(mw, mh)
@@ -175,8 +179,6 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 		}
 		w.r.ClosePath()
 	}
-	ar := &w.arenas[slotAreas]
-	ar.sync(c, job.masksGen)
 	e := arenaNew(&ar.masks)
 	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh, pix: arenaAlloc(&ar.b, n), rows: arenaAlloc(&ar.rows, mh)}
 	w.alpha.Pix, w.alpha.Stride, w.alpha.Rect = e.pix, mw, image.Rect(0, 0, mw, mh)
@@ -190,7 +192,7 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 		}
 	}
 	if job.hairW > 0 {
-		w.borderOf(job, e, start)
+		w.borderOf(job, e, it, start)
 	}
 	if !c.entries[i].CompareAndSwap(nil, e) {
 		return c.entries[i].Load()
@@ -199,14 +201,15 @@ func (w *worker) cachedMask(job *renderJob, i int) *maskEntry {
 }
 
 // borderOf records in e.border the pixels of the hairline border of the
-// area whose rings are w.xy[start:] (ring ends in w.tmpRings, phase space),
-// in the frame one pixel larger than e on every side.
-func (w *worker) borderOf(job *renderJob, e *maskEntry, start int) {
+// area it whose rings are w.xy[start:] (ring ends in w.tmpRings, phase
+// space; see appendItem), in the frame one pixel larger than e on every
+// side.
+func (w *worker) borderOf(job *renderJob, e *maskEntry, it *simpItem, start int) {
 	frame := image.Rect(e.ox-1, e.oy-1, e.ox+e.w+1, e.oy+e.h+1)
 	w.hp = w.hp[:0]
 	prev := start
 	for _, end := range w.tmpRings {
-		ring, edge := w.xy[prev:end], w.edge[prev/2:end/2]
+		ring, edge := w.xy[prev:end], it.edge[(prev-start)/2:(int(end)-start)/2]
 		prev = int(end)
 		nr := len(ring)
 		for q := 0; q+1 < nr; q += 2 {
@@ -223,7 +226,7 @@ func (w *worker) borderOf(job *renderJob, e *maskEntry, start int) {
 	b := arenaAlloc(&ar.u64, len(w.hp))
 	copy(b, w.hp)
 	e.border = b
-	job.masks.bytes.Add(int64(8 * len(b)))
+	ar.charge(&job.masks.bytes, int64(8*len(b)))
 }
 
 // drawBorderPlots blends the cached border pixels of e that fall in the
@@ -327,6 +330,7 @@ func pixAt(p0 unsafe.Pointer, off uint) *[4]uint8 {
 type arena struct {
 	owner  any
 	gen    uint64
+	credit int64 // bytes counted in the cache's total but not used yet (see charge)
 	b      slab[uint8]
 	u64    slab[uint64]
 	i32    slab[int32]
@@ -344,7 +348,7 @@ func (a *arena) sync(owner any, gen uint64) {
 	if a.owner != owner {
 		*a = arena{}
 	}
-	a.owner, a.gen = owner, gen
+	a.owner, a.gen, a.credit = owner, gen, 0
 	a.b.reset()
 	a.u64.reset()
 	a.i32.reset()
@@ -352,6 +356,31 @@ func (a *arena) sync(owner any, gen uint64) {
 	a.masks.reset()
 	a.strips.reset()
 	a.sets.reset()
+}
+
+// chargeChunk is the number of bytes a worker adds at once to a cache's
+// count of bytes (see arena.charge).
+const chargeChunk = 256 << 10
+
+// charge counts n more bytes of entries of the arena's cache generation,
+// whose total is total, and reports whether the total stays within
+// maxCacheBytes. The arena takes the total in slices of chargeChunk bytes
+// and counts its entries off its slice: one atomic addition per slice
+// rather than two per area, whose cache line the workers' cores passed to
+// each other thousands of times per render. Up to chargeChunk bytes per
+// worker are counted but not used, so the limit is reached that much
+// earlier at most.
+func (a *arena) charge(total *atomic.Int64, n int64) bool {
+	if n <= a.credit {
+		a.credit -= n
+		return true
+	}
+	take := max(n, chargeChunk)
+	if total.Add(take) > maxCacheBytes {
+		return false
+	}
+	a.credit += take - n
+	return true
 }
 
 // slab hands out slices cut from chunks of arenaChunk bytes; reset makes
@@ -399,26 +428,16 @@ func (w *worker) areaPixels(job *renderJob, i int) (it *simpItem, t xform, start
 	startEdge = len(w.edge)
 	w.tmpRings = w.tmpRings[:0]
 	w.appendItem(it, t)
-	pts := w.xy[start:]
-	if len(pts) < 6 {
+	if len(w.xy)-start < 6 {
 		return it, t, start, startEdge, 0, 0, 0, 0
 	}
-	minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
-	for k := 2; k+1 < len(pts); k += 2 {
-		// Comparisons rather than min and max, which also order NaNs and
-		// signed zeros: the coordinates are finite, and this is cheaper.
-		x, y := pts[k], pts[k+1]
-		if x < minX {
-			minX = x
-		} else if x > maxX {
-			maxX = x
-		}
-		if y < minY {
-			minY = y
-		} else if y > maxY {
-			maxY = y
-		}
-	}
+	// The bound of the transformed vertices is the transformed plane
+	// bound of the item: x·s + tx and ty − y·s, rounded to float64 then
+	// to float32 as appendItem rounds them, are monotonic in x and y (s >
+	// 0), so the least and the largest of them come from the least and
+	// the largest coordinates.
+	minX, maxX := float32(it.lo[0]*t.s+t.tx), float32(it.hi[0]*t.s+t.tx)
+	minY, maxY := float32(t.ty-it.hi[1]*t.s), float32(t.ty-it.lo[1]*t.s)
 	ox, oy = int(math.Floor(float64(minX))), int(math.Floor(float64(minY)))
 	mw, mh = int(math.Ceil(float64(maxX)))-ox, int(math.Ceil(float64(maxY)))-oy
 	return it, t, start, startEdge, ox, oy, mw, mh

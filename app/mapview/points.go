@@ -133,11 +133,14 @@ type spriteOp struct {
 }
 
 // blendPx is a blend step (see spriteOp) reduced to what drawing an
-// unclipped sprite needs: half the size of a spriteOp, so that the blend
-// loop, which does most of the point layer's work, reads less memory.
+// unclipped sprite needs, so that the blend loop, which does most of the
+// point layer's work, reads less memory: the offset, the premultiplied
+// colour v and the factor 255 − alpha(v) that the destination is scaled by
+// (see over), worked out once per sprite rather than once per pixel.
 type blendPx struct {
 	off int32
 	v   uint32
+	inv uint32
 }
 
 // opsFor makes sp's runs and blends for a row stride (bytes).
@@ -170,7 +173,7 @@ func (sp *sprite) opsFor(stride int) {
 		sp.runs[k], sp.blends[k] = runs, blends
 		bl := sp.bl[k][:0]
 		for _, op := range blends {
-			bl = append(bl, blendPx{off: op.off, v: op.v})
+			bl = append(bl, blendPx{off: op.off, v: op.v, inv: 255 - op.v>>24})
 		}
 		sp.bl[k] = bl
 		sp.runRow[k] = append(runRow, int32(len(runs)))
@@ -269,25 +272,29 @@ func (w *worker) drawPoints(job *renderJob, clip image.Rectangle) {
 	i1 := sort.Search(len(pts), func(i int) bool { return pts[i][1] < yLo })
 	var lastKey spriteKey
 	var sp *sprite
+	// Locals, which the loop keeps in registers (fields are loaded again
+	// after every store through a pointer).
+	s, tx, ty := job.xf.s, job.xf.tx, job.xf.ty
+	shapes, rks, fills := sc.pointShape, sc.pointRK, sc.pointFills
 	for i := i0; i < i1; i++ {
 		p := pts[i]
-		x := p[0]*job.xf.s + job.xf.tx
-		y := job.xf.ty - p[1]*job.xf.s
+		x := p[0]*s + tx
+		y := ty - p[1]*s
 		if !(x >= cx0 && x <= cx1 && y >= cy0 && y <= cy1) {
 			continue
 		}
 		discs := pj.discs
-		if sc.pointShape != nil && sc.pointShape[i] == PointDiamond {
+		if shapes != nil && shapes[i] == PointDiamond {
 			discs = pj.diamonds
 		}
 		d := discs[0]
-		if sc.pointRK != nil {
-			d = discs[sc.pointRK[i]]
+		if rks != nil {
+			d = discs[rks[i]]
 		}
 		if d == nil {
 			continue
 		}
-		key := spriteKey{d, sc.pointFills[i].packed()}
+		key := spriteKey{d, fills[i].packed()}
 		if key != lastKey || sp == nil {
 			// A small direct-mapped table in front of the map: points of
 			// a few colours alternate, and a map look-up per point costs
@@ -414,6 +421,7 @@ func blendPxs(pix []uint8, base int, bl []blendPx) {
 	p0 := unsafe.Pointer(unsafe.SliceData(pix))
 	for _, b := range bl {
 		p := pixAt(p0, uint(base+int(b.off)))
-		binary.LittleEndian.PutUint32(p[:], over(binary.LittleEndian.Uint32(p[:]), b.v))
+		// over(d, b.v), with its factor from the step.
+		binary.LittleEndian.PutUint32(p[:], b.v+scale4(binary.LittleEndian.Uint32(p[:]), b.inv))
 	}
 }

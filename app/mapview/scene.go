@@ -89,6 +89,10 @@ type scene struct {
 	fills   []prgba
 	index   *gridIndex
 	order   []int32 // areas by decreasing max y: the drawing order
+	// orderBounds holds bounds in the drawing order (orderBounds[k] is
+	// bounds[order[k]]), so that a render finds the visible areas in one
+	// pass over memory in address order (see cullAreas).
+	orderBounds []orb.Bound
 
 	// lines is the overlay drawn over the areas (e.g. state borders),
 	// outlines the line sets drawn over it (e.g. territory outlines); nil
@@ -263,6 +267,10 @@ func (s *scene) setAreas(geoms []orb.MultiPolygon, fills []color.NRGBA) {
 	sort.SliceStable(s.order, func(a, b int) bool {
 		return s.bounds[s.order[a]].Max[1] > s.bounds[s.order[b]].Max[1]
 	})
+	s.orderBounds = make([]orb.Bound, len(s.order))
+	for k, i := range s.order {
+		s.orderBounds[k] = s.bounds[i]
+	}
 	// A border shared by two areas is stroked by the one drawn later, so
 	// that it can be stroked right after that area's fill (the earlier
 	// area's fill is already there): mark repeats visiting the rings in

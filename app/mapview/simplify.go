@@ -62,6 +62,10 @@ type simpItem struct {
 	pts  []orb.Point
 	edge []bool
 	ends []int32
+	// lo, hi bound pts (plane units; lo = hi = 0 when pts is empty), so
+	// that the pixel bound of the item is found without a pass over its
+	// vertices (see areaPixels).
+	lo, hi orb.Point
 }
 
 // simpCache holds the simplified items of the last simplifyLevels zoom
@@ -164,6 +168,14 @@ func (ps *pathSet) simplifyItem(i int, tol float64, s *simpScratch) *simpItem {
 			continue
 		}
 		it.ends = append(it.ends, int32(len(it.pts)))
+	}
+	if len(it.pts) > 0 {
+		lo, hi := it.pts[0], it.pts[0]
+		for _, p := range it.pts[1:] {
+			lo[0], lo[1] = min(lo[0], p[0]), min(lo[1], p[1])
+			hi[0], hi[1] = max(hi[0], p[0]), max(hi[1], p[1])
+		}
+		it.lo, it.hi = lo, hi
 	}
 	return it
 }

@@ -464,18 +464,18 @@ func (w *worker) cachedSpans(job *renderJob, i int) *maskEntry {
 		return nil
 	}
 	w.spans.buildSpans(it, t, oy, oy+mh, float64(ox), float64(ox+mw))
-	if c.bytes.Add(int64(4*(len(w.spans.sp)+mh+1))) > maxCacheBytes {
-		return nil
-	}
 	ar := &w.arenas[slotAreas]
 	ar.sync(c, job.masksGen)
+	if !ar.charge(&c.bytes, int64(4*(len(w.spans.sp)+mh+1))) {
+		return nil
+	}
 	e := arenaNew(&ar.masks)
 	*e = maskEntry{ox: ox, oy: oy, w: mw, h: mh,
 		spanRows: arenaAlloc(&ar.i32, mh+1), spans: arenaAlloc(&ar.i32, len(w.spans.sp))}
 	copy(e.spanRows, w.spans.row[:mh+1])
 	copy(e.spans, w.spans.sp)
 	if job.hairW > 0 {
-		w.borderOf(job, e, start)
+		w.borderOf(job, e, it, start)
 	}
 	if !c.entries[i].CompareAndSwap(nil, e) {
 		return c.entries[i].Load()

@@ -329,6 +329,13 @@ func (c *covBuf) strokePath(xy []float32, edge []bool, closed bool, hw float64) 
 	if closed {
 		segs = n
 	}
+	// Rows beyond which a segment's stroke cannot reach the buffer (those
+	// of clipStroke for the reach hw + 0.5 of thinLine and capsule), so
+	// that the many segments of a chunk that lie above or below the strip
+	// are left out here, before two calls: the test is the first one
+	// clipStroke makes, on the same values.
+	reach := hw + 0.5
+	ylo, yhi := float64(c.clip.Min.Y)-reach-1, float64(c.clip.Max.Y)+reach+1
 	for s := 0; s < segs; s++ {
 		if edge != nil && !edge[s] {
 			continue
@@ -336,6 +343,9 @@ func (c *covBuf) strokePath(xy []float32, edge []bool, closed bool, hw float64) 
 		e := s + 1
 		if e == n {
 			e = 0
+		}
+		if y0, y1 := float64(xy[2*s+1]), float64(xy[2*e+1]); max(y0, y1) < ylo || min(y0, y1) > yhi {
+			continue
 		}
 		ax, ay, bx, by := float64(xy[2*s]), float64(xy[2*s+1]), float64(xy[2*e]), float64(xy[2*e+1])
 		if hw <= thinLineMaxHW {
@@ -444,7 +454,15 @@ func (c *covBuf) thinLine(ax, ay, bx, by, hw float64) {
 		}
 		j0, j1 := max(jl, mlo), min(jh+1, mhi)
 		if steep {
-			c.mark(i-clip.Min.Y, j0-clip.Min.X, j1-clip.Min.X)
+			// c.mark(i-clip.Min.Y, j0-clip.Min.X, j1-clip.Min.X), with
+			// its usual case (the columns in one block) in line.
+			if x0, x1 := j0-clip.Min.X, j1-clip.Min.X; x0 < x1 {
+				if b0, b1 := uint(x0)/covBlock, uint(x1-1)/covBlock; b0 == b1 {
+					c.bits[(i-clip.Min.Y)*c.wpr+int(b0>>6)] |= 1 << (b0 & 63)
+				} else {
+					c.mark(i-clip.Min.Y, x0, x1)
+				}
+			}
 		} else {
 			jlo, jhi = min(jlo, j0), max(jhi, j1)
 		}

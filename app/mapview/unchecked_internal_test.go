@@ -57,7 +57,7 @@ func TestSpriteOpsOutOfRange(t *testing.T) {
 		}
 	}
 	clear(pix)
-	blendPxs(pix, 4, []blendPx{{off: -8, v: 0x80808080}, {off: 0, v: 0x80808080}, {off: 36, v: 0x80808080}})
+	blendPxs(pix, 4, []blendPx{{off: -8, v: 0x80808080, inv: 0x7f}, {off: 0, v: 0x80808080, inv: 0x7f}, {off: 36, v: 0x80808080, inv: 0x7f}})
 	for x := range 10 {
 		got := binary.LittleEndian.Uint32(pix[4*x:])
 		want := uint32(0)
