@@ -91,8 +91,12 @@ type Meridian struct {
 	// outlines and labels were derived again after an edit (tests wait on it).
 	derivedHook func()
 
-	deriveGen    uint64        // bumped by every rederive request (UI thread)
-	deriving     bool          // a derive runs in the background (UI thread)
+	deriveGen uint64 // bumped by every rederive request (UI thread)
+	deriving  bool   // a derive runs in the background (UI thread)
+	// syncDerive runs derives on the calling goroutine (tests: the test
+	// driver runs fyne.Do inline on the background goroutine, which would
+	// race the test's own widget calls).
+	syncDerive   bool
 	presentation *presentation // the presentation window, nil when closed
 
 	// UntitledDir is where plans that the user has not saved anywhere yet

@@ -29,6 +29,7 @@ func newTestMeridian(t *testing.T) *Meridian {
 	a := test.NewTempApp(t)
 	m := New(a)
 	m.UntitledDir = t.TempDir()
+	m.syncDerive = true // the test driver runs fyne.Do inline: see Meridian.syncDerive
 	m.Now = func() time.Time { return time.Date(2026, 11, 30, 9, 15, 0, 0, time.UTC) }
 	ended := make(chan error, 1)
 	m.taskEnded = func(err error) { ended <- err }

@@ -527,6 +527,7 @@ func TestBalanceTabCustomField(t *testing.T) {
 		p.Accounts[i].Fields = []string{"", "10"}
 	}
 	staff := planner.FieldQuantity(1)
+	s.plan = &p // derives (after the tick) see the field too
 	r := planner.Balance(&p, s.scenario, []planner.Quantity{planner.QuantityPotential, staff}, false, nil)
 	m.bv.set(&p, r)
 	if n := len(m.bv.checks); n != len(planner.Quantities)+1 || m.bv.checks[n-1].Text != "Staff" || m.bv.checks[n-1].Checked {

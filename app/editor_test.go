@@ -77,10 +77,15 @@ func editingMeridian(t *testing.T) (*Meridian, chan struct{}) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	derived := make(chan struct{}, 64)
+	m.derivedHook = func() {
+		select {
+		case derived <- struct{}{}:
+		default: // nobody waits for that many
+		}
+	}
 	m.show(s)
 	m.win.Resize(fyne.NewSize(1440, 900))
-	derived := make(chan struct{}, 16)
-	m.derivedHook = func() { derived <- struct{}{} }
 	return m, derived
 }
 

@@ -146,7 +146,11 @@ func (m *Meridian) rederive() {
 	plan := s.snapshotPlan()
 	gen, snap, q := m.deriveGen, plan.Scenario(s.scenario.ID), m.bv.query()
 	m.tasks.Add(1)
-	go func() {
+	run := func(f func()) { go f() }
+	if m.syncDerive {
+		run = func(f func()) { f() }
+	}
+	run(func() {
 		defer m.tasks.Done()
 		d := s.derive(plan, snap)
 		b := s.balanceReport(plan, snap, q, d.metrics)
@@ -162,7 +166,7 @@ func (m *Meridian) rederive() {
 			m.applyBalance(b, q)
 			m.applyDerived(d)
 		})
-	}()
+	})
 }
 
 // applyBalance shows the balance report b computed for q by a derive. Call
