@@ -542,7 +542,7 @@ func (av *accountsView) query() accountQuery {
 // searchChanged filters as the search text changes: at once on small
 // plans, after a pause in typing on large ones.
 func (av *accountsView) searchChanged() {
-	if len(av.plan.Accounts) <= accountsAsyncRows {
+	if len(av.plan.Accounts) <= accountsAsyncRows || (av.m != nil && av.m.syncDerive) {
 		av.refilter()
 		return
 	}
@@ -585,7 +585,7 @@ func (av *accountsView) refilter() {
 	if m != nil {
 		m.tasks.Add(1)
 	}
-	go func() {
+	m.goBackground(func() {
 		if m != nil {
 			defer m.tasks.Done()
 		}
@@ -596,7 +596,7 @@ func (av *accountsView) refilter() {
 			}
 			av.applyOrder(order, err)
 		})
-	}()
+	})
 }
 
 // applyOrder shows the rows of order (nil: every account in plan order).

@@ -160,7 +160,7 @@ func (v *capacityView) set(s *session) {
 	sc, model := p.Scenario(s.scenario.ID), *p.Workload
 	model.Rules = slices.Clone(model.Rules)
 	v.m.tasks.Add(1)
-	go func() {
+	v.m.goBackground(func() {
 		defer v.m.tasks.Done()
 		cp := planner.BuildCapacityPlan(p, sc, model)
 		head := capacityHeadline(cp, sc)
@@ -170,7 +170,7 @@ func (v *capacityView) set(s *session) {
 			}
 			v.show(cp, head)
 		})
-	}()
+	})
 }
 
 // show puts a computed capacity plan in the table. Call on the UI thread.

@@ -165,3 +165,15 @@ func (m *Meridian) release(db *sqlite.DB) {
 	defer m.mu.Unlock()
 	delete(m.pending, db)
 }
+
+// goBackground runs f in a new goroutine, or on the calling goroutine when
+// m.syncDerive is set (tests: the test driver runs fyne.Do inline, so a
+// goroutine's UI update would race the test's own widget calls). m may be
+// nil: then f runs in a goroutine.
+func (m *Meridian) goBackground(f func()) {
+	if m != nil && m.syncDerive {
+		f()
+		return
+	}
+	go f()
+}
