@@ -289,18 +289,23 @@ func (e *segmentEditor) ruleChanged() {
 	e.m.tasks.Add(1)        // done when the check ran, or in stopTimer
 	check := func() {
 		defer e.m.tasks.Done()
-		in, err := plan.MatchRule(r)
-		n := 0
-		for _, ok := range in {
-			if ok {
-				n++
-			}
+		n, sizes, warnings := 0, "", plan.RuleWarnings(r)
+		var err error
+		// With tiers, the rule and the tiers in one pass; without them, or
+		// when the tier metric fails (said under the tiers), the rule alone.
+		ms, terr := planner.Membership{}, error(nil)
+		if tiers != nil {
+			ms, terr = plan.SegmentMembers(&planner.Segment{Name: "check", Rule: text, Tiers: tiers})
 		}
-		sizes := ""
-		warnings := plan.RuleWarnings(r)
-		if err == nil && tiers != nil {
-			if ms, terr := plan.SegmentMembers(&planner.Segment{Name: "check", Rule: text, Tiers: tiers}); terr == nil {
-				sizes = tierSizesText(tiers, ms)
+		if tiers != nil && terr == nil {
+			n, sizes = ms.Members, tierSizesText(tiers, ms)
+		} else {
+			var in []bool
+			in, err = plan.MatchRule(r)
+			for _, ok := range in {
+				if ok {
+					n++
+				}
 			}
 		}
 		fyne.Do(func() {

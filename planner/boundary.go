@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -83,14 +85,24 @@ func (s *Scenario) geoOwner(ds []drawn, a *Account) int64 {
 // the territory it belongs to in s (see [Scenario.AccountTerritory]), 0 for
 // white space.
 func (s *Scenario) AccountTerritories(p *Plan) []int64 {
-	ds := s.drawnBoundaries()
-	out := make([]int64, len(p.Accounts))
+	if len(s.NamedAccounts) == 0 {
+		return s.GeographicTerritories(p)
+	}
+	return s.withNamed(p, s.GeographicTerritories(p))
+}
+
+// withNamed returns a copy of geo (each account's geographic territory, as
+// [Scenario.GeographicTerritories] gives) with the named accounts' owners
+// put in: what [Scenario.AccountTerritories] returns, for callers that
+// need both without locating the accounts twice.
+func (s *Scenario) withNamed(p *Plan, geo []int64) []int64 {
+	out := slices.Clone(geo)
+	if len(s.NamedAccounts) == 0 {
+		return out
+	}
 	for i := range p.Accounts {
-		a := &p.Accounts[i]
-		if id, ok := s.NamedAccounts[a.ID]; ok {
+		if id, ok := s.NamedAccounts[p.Accounts[i].ID]; ok {
 			out[i] = id
-		} else {
-			out[i] = s.geoOwner(ds, a)
 		}
 	}
 	return out

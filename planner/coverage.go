@@ -220,8 +220,8 @@ func BuildCoverage(p *Plan, s *Scenario) CoverageReport {
 		}
 		return 0
 	}
-	owners := s.AccountTerritories(p)
 	geo := s.GeographicTerritories(p)
+	owners := s.withNamed(p, geo) // Scenario.AccountTerritories, locating the accounts once
 
 	// Units.
 	unitRow := make(map[string]int) // unassigned unit code → row of UnassignedUnits
