@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -252,7 +253,7 @@ func SetSegmentsEdit(segments []planner.Segment) Edit {
 // Errors (*planner.Error, nothing written): ENOTFOUND when the scenario,
 // an account or a territory of that scenario does not exist.
 func SetNamedAccountsEdit(scenarioID int64, changes map[int64]int64) Edit {
-	changes = copyMap(changes)
+	changes = maps.Clone(changes)
 	return Edit{func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := scenarioName(ctx, tx, scenarioID); err != nil {
 			return err
@@ -315,12 +316,4 @@ func RenameTerritoryEdit(territoryID int64, name string) Edit {
 		res, err := tx.ExecContext(ctx, `UPDATE territory SET name = ? WHERE id = ?`, name, territoryID)
 		return oneRow(res, err, "rename territory", "Territory %d is not in the plan", territoryID)
 	}}
-}
-
-func copyMap(m map[int64]int64) map[int64]int64 {
-	out := make(map[int64]int64, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
